@@ -1,0 +1,82 @@
+"""``create_app()``: wires the rulebook, the store and the routes, and maps errors to HTTP once."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from ..config import Paths, default_db_url
+from ..decisions import DecisionService
+from ..errors import (ApplicationError, DecisionNotFoundError, EngineError, HojoError, StoreError,
+                      UnknownProgramError)
+from ..rulebook.registry import Rulebook
+from ..store import open_store
+from . import decisions, programs
+
+__all__ = ["app_from_env", "create_app"]
+
+log = logging.getLogger("hojo")
+
+_STATUS: list[tuple[type[HojoError], int]] = [
+    (ApplicationError, 422), (UnknownProgramError, 404), (DecisionNotFoundError, 404),
+    (StoreError, 503), (EngineError, 500)]
+
+
+def _status(exc: HojoError) -> int:
+    return next((status for cls, status in _STATUS if isinstance(exc, cls)), 500)
+
+
+def create_app(paths: Paths | None = None, db_url: str | None = None, differential: bool = False) -> FastAPI:
+    """Return the hojo app; rules are loaded and checked before it serves its first request."""
+    paths = paths or Paths.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        rulebook = Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds)
+        store = open_store(db_url or default_db_url())
+        app.state.service = DecisionService(rulebook, store, paths, differential=differential)
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(title="hojo 補助", version="0.1.0", lifespan=lifespan,
+                  description="Rules-as-code decisions for Japanese public health-insurance subsidies. "
+                              "日本の公的医療保険の補助金・交付金の判定サービス。")
+    schema = json.loads((paths.schemas / "application.schema.json").read_text(encoding="utf-8"))
+    app.include_router(decisions.router(schema))
+    app.include_router(programs.router())
+
+    @app.exception_handler(HojoError)
+    async def hojo_error(_: Request, exc: HojoError) -> JSONResponse:
+        status = _status(exc)
+        if status >= 500:
+            log.error("hojo error %s: %s", exc.code, exc)
+        return JSONResponse({"error": exc.as_dict()}, status_code=status)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # Logged with its traceback for the operator; the client never sees one.
+        log.exception("unexpected error")
+        return JSONResponse({"error": {"code": "internal_error", "message_ja": "内部エラーが発生しました",
+                                       "message_en": "internal error"}}, status_code=500)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app uvicorn starts (``hojo serve``): settings from ``HOJO_DB`` and ``HOJO_DIFFERENTIAL``."""
+    return create_app(differential=os.environ.get("HOJO_DIFFERENTIAL") == "1")
+
+

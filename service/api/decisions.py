@@ -1,0 +1,32 @@
+"""``POST /v1/decisions`` and ``GET /v1/decisions/{id}``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from .body import json_body
+
+__all__ = ["router"]
+
+_ERROR = {"description": "error: code, message_ja, message_en and, for 422, one problem per JSON path"}
+
+
+def router(application_schema: dict[str, Any]) -> APIRouter:
+    api = APIRouter(prefix="/v1/decisions", tags=["decisions"])
+
+    @api.post("", summary="Decide an application / 申請を判定する",
+              openapi_extra={"requestBody": {"required": True,
+                                             "content": {"application/json": {"schema": application_schema}}}},
+              responses={404: _ERROR, 422: _ERROR, 503: _ERROR})
+    def decide(request: Request, body: Annotated[Any, Depends(json_body)]) -> dict[str, Any]:
+        """Decide eligibility and the amount in exact yen, record the decision, and return it with reasons."""
+        return request.app.state.service.decide(body)  # type: ignore[no-any-return]
+
+    @api.get("/{decision_id}", summary="A recorded decision / 記録された判定", responses={404: _ERROR})
+    def get_decision(request: Request, decision_id: str) -> dict[str, Any]:
+        """Return the stored decision with its canonical facts and its log entry (seq, prev_hash, hash)."""
+        return request.app.state.service.get(decision_id)  # type: ignore[no-any-return]
+
+    return api

@@ -1,0 +1,31 @@
+"""Where hojo finds its data folders and its store; every path can be overridden by the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Paths", "default_db_url"]
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The folders a policy owner edits (rules, schemas) and the seed documents rules cite."""
+
+    rules: Path = _ROOT / "rules"
+    schemas: Path = _ROOT / "schemas"
+    seeds: Path = _ROOT / "seeds"
+
+    @classmethod
+    def from_env(cls) -> Paths:
+        return cls(rules=Path(os.environ.get("HOJO_RULES_DIR", _ROOT / "rules")),
+                   schemas=Path(os.environ.get("HOJO_SCHEMAS_DIR", _ROOT / "schemas")),
+                   seeds=Path(os.environ.get("HOJO_SEEDS_DIR", _ROOT / "seeds")))
+
+
+def default_db_url() -> str:
+    """Return ``HOJO_DB``, or an SQLite file under ``./var/``."""
+    return os.environ.get("HOJO_DB", "sqlite:///var/hojo.sqlite3")

@@ -1,0 +1,191 @@
+"""One decision, as a pure function of (rule version, facts): validate, derive, match, compute, explain.
+
+Only ``DecisionEngine.evaluate`` sees durable_rules; everything before it (schema validation, derived
+values) and after it (tiers, amounts, reasons) is plain Python over exact numbers. In differential mode
+the reference evaluator decides the same conditions and any disagreement is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from .amounts import AmountResult, compute_amounts
+from .engine import DecisionEngine
+from .errors import EngineDisagreementError, InvalidRequestError
+from .explain import met_word, reason, rounding_text, yen_text
+from .expressions import Context, evaluate
+from .facts import normalize, problems_of
+from .money import round_yen
+from .reference import fired_rules
+from .rulebook.model import RuleVersion
+from .rulebook.registry import Rulebook
+
+__all__ = ["Decider", "derive_values", "validate_facts"]
+
+
+def validate_facts(rv: RuleVersion, facts: Any) -> dict[str, Any]:
+    """Return the NFKC-normalised facts, or raise with one problem per schema error."""
+    normalized = normalize(facts)
+    problems = problems_of(rv.facts_validator, normalized, root="$.facts")
+    if problems:
+        raise InvalidRequestError("事実（facts）に誤りがあります", "the facts are invalid", code="invalid_facts",
+                                  problems=problems)
+    return dict(normalized)
+
+
+def derive_values(rv: RuleVersion, facts: Mapping[str, Any]) -> tuple[dict[str, int | None], list[dict[str, Any]]]:
+    """Return the derived values (rounded as declared; None when a fact is missing) and their reasons."""
+    derived: dict[str, int | None] = {}
+    reasons = []
+    ctx = Context(facts=facts, derived=derived, tables=rv.tables)
+    for item in rv.document.get("derived", []):
+        exact = evaluate(item["value"], ctx)
+        mode = item.get("rounding", {}).get("mode", "floor")
+        derived[item["id"]] = None if exact is None else round_yen(exact, mode)
+        shown_ja = "—（必要な事実がありません）" if exact is None else f"{derived[item['id']]}"
+        shown_en = "not stated" if exact is None else f"{derived[item['id']]}"
+        reasons.append(reason("derived", item["id"], "applied", f"{item['name_ja']} = {shown_ja}（{item['reason']['ja']}）",
+                              f"{item['name_en']} = {shown_en} ({item['reason']['en']})", item["cites"]))
+    return derived, reasons
+
+
+class Decider:
+    """Decides applications under the rule versions of a :class:`Rulebook`, all registered at start-up."""
+
+    def __init__(self, rulebook: Rulebook, engine: DecisionEngine | None = None, differential: bool = False) -> None:
+        self.rulebook = rulebook
+        self.engine = engine or DecisionEngine()
+        self.differential = differential
+        for rv in rulebook.all_versions():
+            self.register(rv)
+
+    def register(self, rv: RuleVersion) -> None:
+        from .rulebook.conditions import to_durable
+
+        self.engine.register(self._engine_name(rv), {name: to_durable(node) for name, node in rv.engine_rules.items()})
+
+    @staticmethod
+    def _engine_name(rv: RuleVersion) -> str:
+        # The content hash keeps a draft or an edited file from ever sharing a name with what it replaces.
+        return f"{rv.name}#{rv.sha256[:12]}"
+
+    def validate_facts(self, rv: RuleVersion, facts: Any) -> dict[str, Any]:
+        return validate_facts(rv, facts)
+
+    def decide(self, rv: RuleVersion, facts: Mapping[str, Any]) -> dict[str, Any]:
+        """Return the decision body for already validated ``facts``."""
+        derived, reasons = derive_values(rv, facts)
+        fired = self.engine.evaluate(self._engine_name(rv), rv.slots.flatten(facts, derived, rv.wanted_slots))
+        if self.differential:
+            expected = fired_rules(rv, facts, derived)
+            if expected != fired:
+                raise EngineDisagreementError(
+                    "エンジンと参照評価器の結果が一致しません", "the engine and the reference evaluator disagree",
+                    code="engine_disagreement",
+                    details={"engine_only": sorted(fired - expected), "reference_only": sorted(expected - fired)})
+        return _Assembly(rv, facts, derived, fired, reasons).build()
+
+
+class _Assembly:
+    """Turns fired rule names into eligibility, tier, amounts, breakdown and reasons."""
+
+    def __init__(self, rv: RuleVersion, facts: Mapping[str, Any], derived: dict[str, int | None],
+                 fired: frozenset[str], reasons: list[dict[str, Any]]) -> None:
+        self.rv, self.doc, self.facts, self.derived, self.fired = rv, rv.document, facts, derived, fired
+        self.reasons = reasons
+        self.results: dict[str, Any] = {}
+
+    def build(self) -> dict[str, Any]:
+        for clause in self.doc.get("clauses", []):
+            met = f"clause__{clause['id']}" in self.fired
+            ja, en = met_word(met)
+            self.reasons.append(reason("clause", clause["id"], "met" if met else "not_met",
+                                       f"{clause['reason']['ja']}：{ja}", f"{clause['reason']['en']}: {en}",
+                                       clause["cites"]))
+        self._tiers()
+        eligible = "eligibility" in self.fired
+        elig = self.doc["eligibility"]
+        self.reasons.append(reason(
+            "eligibility", "eligibility", "met" if eligible else "not_met",
+            f"{'交付対象' if eligible else '交付対象外'}：{elig['reason']['ja']}（{met_word(eligible)[0]}）",
+            f"{'eligible' if eligible else 'not eligible'}: {elig['reason']['en']} ({met_word(eligible)[1]})",
+            elig["cites"]))
+        amount_yen, cap_yen, breakdown = self._amounts(eligible)
+        self._results()
+        for item in self.doc.get("assumptions", []):
+            self.reasons.append(reason("assumption", item["id"], "applied", f"読み方の前提：{item['ja']}",
+                                       f"reading assumed: {item['en']}", item["cites"]))
+        return {"program": self.rv.program, "rules_version": self.rv.version, "rules_sha256": self.rv.sha256,
+                "ruleset": self.rv.name, "eligible": eligible, "amount_yen": amount_yen, "cap_yen": cap_yen,
+                "results": self.results, "breakdown": breakdown, "reasons": self.reasons}
+
+    def _tiers(self) -> None:
+        tiers = self.doc.get("tiers")
+        if not tiers:
+            return
+        chosen = None
+        for option in tiers["options"]:
+            met = f"tier__{option['id']}" in self.fired
+            outcome = "applied" if met and chosen is None else ("met" if met else "not_met")
+            if outcome == "applied":
+                chosen = option["value"]
+                ja = f"{option['reason']['ja']} → {tiers['name_ja']}は「{option['value']}」"
+                en = f"{option['reason']['en']} → {tiers['result']} {option['value']}"
+            else:
+                ja = f"{tiers['name_ja']}「{option['value']}」：{option['reason']['ja']}（{met_word(met)[0]}）"
+                en = f"{tiers['result']} {option['value']}: {option['reason']['en']} ({met_word(met)[1]})"
+            self.reasons.append(reason("tier", option["id"], outcome, ja, en, option["cites"]))
+        self.results[tiers["result"]] = chosen
+
+    def _amounts(self, eligible: bool) -> tuple[int | None, int | None, list[dict[str, Any]]]:
+        amount = self.doc.get("amount")
+        if amount is None:
+            return None, None, []
+        if not eligible:
+            self.reasons.append(reason("amount", "amount", "not_met", "交付対象外のため補助額は 0 円です",
+                                       "not eligible, so the amount is 0 yen", amount["rate_cites"]))
+            return 0, None, []
+        ctx = Context(facts=self.facts, derived=self.derived, tables=self.rv.tables, results=self.results)
+        result = compute_amounts(amount, ctx, self.fired)
+        breakdown = [self._component(comp, applied, value, trace) for comp, applied, value, trace in result.components]
+        if "cap" in amount:
+            cap = amount["cap"]
+            self.reasons.append(reason("cap", "cap", "applied", f"補助上限額 {yen_text(result.cap_yen)} 円（{cap['reason']['ja']}）",
+                                       f"ceiling {yen_text(result.cap_yen)} yen ({cap['reason']['en']})", cap["cites"]))
+        self.reasons.append(self._rate_reason(amount, result))
+        return result.amount_yen, result.cap_yen, breakdown
+
+    def _component(self, comp: Mapping[str, Any], applied: bool, value: Fraction | None,
+                   trace: list[dict[str, Any]]) -> dict[str, Any]:
+        yen = None if value is None else (int(value) if value.denominator == 1 else str(value))
+        if applied:
+            ja = f"{comp['name_ja']}：{yen_text(value)} 円（{comp['reason']['ja']}）"
+            en = f"{comp['name_en']}: {yen_text(value)} yen ({comp['reason']['en']})"
+        else:
+            ja = f"{comp['name_ja']}：適用なし（条件を満たさない）"
+            en = f"{comp['name_en']}: not applied (its condition is not met)"
+        self.reasons.append(reason("component", comp["id"], "applied" if applied else "not_met", ja, en, comp["cites"]))
+        return {"component": comp["id"], "name_ja": comp["name_ja"], "name_en": comp["name_en"], "applied": applied,
+                "yen": yen, "detail": trace}
+
+    def _rate_reason(self, amount: Mapping[str, Any], result: AmountResult) -> dict[str, Any]:
+        rate = amount["rate"]
+        r_ja, r_en = rounding_text(result.rounding)
+        if result.basis_yen is None:
+            ja = f"補助率 {rate}。対象経費の指定がないため、補助上限額 {yen_text(result.cap_yen)} 円を補助額として示します"
+            en = f"rate {rate}; no eligible cost was given, so the amount states the ceiling of {yen_text(result.cap_yen)} yen"
+        else:
+            ja = (f"補助率 {rate} を、対象経費 {yen_text(result.basis_yen)} 円と補助上限額の小さい方に乗じ、"
+                  f"{r_ja} → {yen_text(result.amount_yen)} 円")
+            en = (f"rate {rate} of the smaller of the eligible cost {yen_text(result.basis_yen)} yen and the ceiling, "
+                  f"{r_en} → {yen_text(result.amount_yen)} yen")
+        return reason("rate", "rate", "applied", ja, en, amount["rate_cites"])
+
+    def _results(self) -> None:
+        ctx = Context(facts=self.facts, derived=self.derived, tables=self.rv.tables, results=self.results)
+        for item in self.doc.get("results", []):
+            value = evaluate(item["value"], ctx)
+            self.results[item["id"]] = None if value is None else (
+                int(value) if value.denominator == 1 else str(value))

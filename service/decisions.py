@@ -1,0 +1,68 @@
+"""The decision service: request → validated facts → decision → durable log record → answer.
+
+Shared by the HTTP API and the CLI, so ``hojo decide`` and ``POST /v1/decisions`` are the same code.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .config import Paths
+from .decide import Decider
+from .errors import DecisionNotFoundError, InvalidRequestError
+from .facts import StrictValidator, problems_of
+from .rulebook.registry import Rulebook
+from .store import DecisionStore
+
+__all__ = ["DecisionService"]
+
+_FIELD_ORDER = ("decision_id", "program", "fiscal_year", "rules_version", "rules_sha256", "ruleset", "eligible",
+                "amount_yen", "cap_yen", "results", "breakdown", "reasons", "decided_at")
+
+
+class DecisionService:
+    def __init__(self, rulebook: Rulebook, store: DecisionStore, paths: Paths, differential: bool = False) -> None:
+        self.rulebook, self.store = rulebook, store
+        self.decider = Decider(rulebook, differential=differential)
+        schema = json.loads(Path(paths.schemas / "application.schema.json").read_text(encoding="utf-8"))
+        self._envelope = StrictValidator(schema)
+        for rv in rulebook.all_versions():
+            store.save_rule_version(rv.sha256, rv.program, rv.version, rv.path, rv.text)
+
+    def decide(self, request: Any) -> dict[str, Any]:
+        """Decide ``{"program", "fiscal_year", "facts"[, "version"]}``, record it, and return the decision."""
+        problems = problems_of(self._envelope, request)
+        if problems:
+            raise InvalidRequestError("申請の形式に誤りがあります", "the application is malformed",
+                                      code="invalid_request", problems=problems)
+        rv = self.rulebook.select(request["program"], request["fiscal_year"], request.get("version"))
+        facts = self.decider.validate_facts(rv, request["facts"])
+        body = self.decider.decide(rv, facts)
+        body.update(decision_id=str(uuid.uuid4()), fiscal_year=request["fiscal_year"],
+                    decided_at=datetime.now(UTC).isoformat(timespec="microseconds"))
+        decision = {key: body[key] for key in _FIELD_ORDER}
+        self.store.append(decision, facts, rv.text)
+        return decision
+
+    def get(self, decision_id: str) -> dict[str, Any]:
+        record = self.store.get(decision_id)
+        if record is None:
+            raise DecisionNotFoundError(f"判定 {decision_id} はありません", f"no decision {decision_id}",
+                                        code="decision_not_found")
+        return {**record["decision"], "facts": record["facts"], "log": record["log"]}
+
+    def programs(self) -> list[dict[str, Any]]:
+        listing = []
+        for program, versions in sorted(self.rulebook.programs.items()):
+            newest = versions[max(versions)]
+            listing.append({
+                "program": program, "name_ja": newest.document["name_ja"], "name_en": newest.document["name_en"],
+                "status": "decide",
+                "fiscal_years": sorted({y for rv in versions.values() if rv.status == "published"
+                                        for y in range(rv.from_fiscal_year, rv.to_fiscal_year + 1)}),
+                "versions": [rv.summary() for _, rv in sorted(versions.items())]})
+        return listing

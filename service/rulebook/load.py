@@ -1,0 +1,158 @@
+"""Rule files → checked, compiled :class:`RuleVersion` objects.
+
+The pipeline for one file: strict YAML (``yaml_strict``) → the format's JSON Schema
+(``schemas/rule.schema.json``) → file name and folder agree with ``program`` and ``version`` → the
+program's facts schema → semantic checks (``check``) → citations against the seeds (``citations``) →
+compilation of every condition to an NNF tree (``conditions``). Every problem found is reported at
+once, located at ``file:line``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+
+from ..errors import CitationError, Problem, RuleSchemaError, RuleSemanticError
+from ..expressions import Band, Table
+from ..facts import StrictValidator, json_path
+from ..money import UNIT_YEN
+from .check import check_document
+from .citations import check_citations
+from .conditions import Node, SlotTable, inline, slots_used, to_nnf
+from .model import RuleVersion
+from .yaml_strict import line_of, load_yaml
+
+__all__ = ["load_rule_text", "rule_files"]
+
+
+@lru_cache(maxsize=4)
+def _format_validator(schemas_dir: Path) -> Draft202012Validator:
+    schema = json.loads((schemas_dir / "rule.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def rule_files(rules_dir: Path) -> list[Path]:
+    """Return every ``rules/<program>/v<N>.yaml``, sorted by program then version number."""
+    files = [p for p in rules_dir.glob("*/v*.yaml") if p.stem[1:].isdigit()]
+    return sorted(files, key=lambda p: (p.parent.name, int(p.stem[1:])))
+
+
+def _schema_problems(doc: Any, name: str, schemas_dir: Path) -> list[Problem]:
+    problems = []
+    for error in _format_validator(schemas_dir).iter_errors(doc):
+        if error.context:  # a oneOf/anyOf: report the branch that came closest
+            error = best_match(error.context)
+        problems.append(_schema_problem(error, doc, name))
+    return problems
+
+
+def _schema_problem(error: ValidationError, doc: Any, name: str) -> Problem:
+    path = list(error.absolute_path)
+    where = f"{name}:{line_of(doc, path)} {json_path(path)}"
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return Problem(where, "unknown_key", f"未知のキー {extra} があります（使えるキー: {allowed}）",
+                       f"unknown key(s) {extra} (allowed: {allowed})")
+    if error.validator == "required":
+        return Problem(where, "missing_key", f"必須のキーがありません: {error.message}", error.message)
+    return Problem(where, f"schema_{error.validator}", f"規則ファイルの形式に合いません: {error.message}",
+                   error.message)
+
+
+def _facts_schema(ref: str, schemas_dir: Path) -> tuple[Mapping[str, Any], Any]:
+    """Return (the subschema the version uses, a strict validator for it)."""
+    file_name, _, pointer = ref.partition("#")
+    whole = json.loads((schemas_dir / "facts" / file_name).read_text(encoding="utf-8"))
+    sub: Any = whole
+    for part in [p for p in pointer.split("/") if p]:
+        sub = sub[part]
+    registry: Registry[Any] = Registry().with_resource(whole["$id"], Resource.from_contents(whole))
+    root = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": whole["$id"] + ("#" + pointer if pointer else "")}
+    return sub, StrictValidator(root, registry=registry)
+
+
+def _table(spec: Mapping[str, Any]) -> Table:
+    unit = UNIT_YEN[spec["unit"]]
+    bands = tuple(
+        Band(lower=band.get("at_least", band.get("over", 0)), lower_inclusive="at_least" in band,
+             upper=band.get("under", band.get("at_most")), upper_inclusive="at_most" in band,
+             amount_yen=band["amount"] * unit, label_ja=band.get("label_ja", ""))
+        for band in spec["bands"])
+    return Table(id=spec["id"], name_ja=spec["name_ja"], name_en=spec["name_en"], by=dict(spec["by"]), bands=bands)
+
+
+def _compile(doc: Mapping[str, Any]) -> tuple[dict[str, Node], SlotTable]:
+    clauses = {c["id"]: c["when"] for c in doc.get("clauses", [])}
+    slots = SlotTable()
+    rules: dict[str, Node] = {}
+    for clause_id, when in clauses.items():
+        rules[f"clause__{clause_id}"] = to_nnf(inline(when, clauses), slots)
+    for option in doc.get("tiers", {}).get("options", []):
+        rules[f"tier__{option['id']}"] = to_nnf(inline(option["when"], clauses), slots)
+    rules["eligibility"] = to_nnf(inline(doc["eligibility"]["when"], clauses), slots)
+    for comp in doc.get("amount", {}).get("components", []):
+        if "when" in comp:
+            rules[f"component__{comp['id']}"] = to_nnf(inline(comp["when"], clauses), slots)
+    return rules, slots
+
+
+def load_rule_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
+                   expected: tuple[str, int] | None = None) -> RuleVersion:
+    """Return the checked and compiled rule version in ``text`` (``name`` locates errors).
+
+    ``expected`` is the (program folder, version from the file name) the file must declare.
+    """
+    doc = load_yaml(text, name)
+    problems = _schema_problems(doc, name, schemas_dir)
+    if problems:
+        raise RuleSchemaError(f"{name} は規則ファイルの形式に合いません", f"{name} does not follow the rule format",
+                              code="rule_schema", problems=problems)
+
+    def locate(path: list[str | int]) -> str:
+        return f"{name}:{line_of(doc, path)} {json_path(path)}"
+
+    if expected and (doc["program"], doc["version"]) != expected:
+        ja = f"ファイルの場所 rules/{expected[0]}/v{expected[1]}.yaml と program/version が一致しません"
+        en = f"program/version must match the file's place rules/{expected[0]}/v{expected[1]}.yaml"
+        problems.append(Problem(locate(["program"]), "file_name_mismatch", ja, en))
+    if doc["effective"]["from_fiscal_year"] > doc["effective"]["to_fiscal_year"]:
+        problems.append(Problem(locate(["effective"]), "effective_order", "適用年度の開始が終了より後です",
+                                "effective.from_fiscal_year is after to_fiscal_year"))
+    try:
+        facts_schema, facts_validator = _facts_schema(doc["facts_schema"], schemas_dir)
+    except (OSError, KeyError, ValueError) as exc:
+        problems.append(Problem(locate(["facts_schema"]), "facts_schema_missing",
+                                f"facts スキーマ {doc['facts_schema']} を読めません", f"cannot read facts schema: {exc}"))
+        raise RuleSemanticError(f"{name} に誤りがあります", f"{name} has errors", code="rule_semantic",
+                                problems=problems) from None
+    problems += check_document(doc, facts_schema, locate)
+    problems += check_citations(doc, seeds_dir, locate)
+    if problems:
+        citation_only = all(p.code.startswith("citation_") for p in problems)
+        error_class = CitationError if citation_only else RuleSemanticError
+        raise error_class(f"{name} に誤りがあります（{len(problems)} 件）", f"{name} has {len(problems)} error(s)",
+                          code="rule_citation" if citation_only else "rule_semantic", problems=problems)
+    engine_rules, slots = _compile(doc)
+    wanted = frozenset().union(*(slots_used(node) for node in engine_rules.values()))
+    return RuleVersion(
+        program=doc["program"], version=doc["version"], status=doc["status"],
+        from_fiscal_year=doc["effective"]["from_fiscal_year"], to_fiscal_year=doc["effective"]["to_fiscal_year"],
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text, path=name, document=doc,
+        facts_validator=facts_validator, tables={t["id"]: _table(t) for t in doc.get("tables", [])},
+        engine_rules=engine_rules, slots=slots, wanted_slots=wanted)
+
+
+def load_rule_file(path: Path, rules_dir: Path, schemas_dir: Path, seeds_dir: Path) -> RuleVersion:
+    """Return the rule version in ``path`` (a file under ``rules_dir``)."""
+    name = f"rules/{path.relative_to(rules_dir).as_posix()}"
+    expected = (path.parent.name, int(path.stem[1:]))
+    return load_rule_text(path.read_text(encoding="utf-8"), name, schemas_dir, seeds_dir, expected)

@@ -1,0 +1,53 @@
+"""A loaded, checked and compiled rule version: everything a decision needs, nothing mutable."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema.protocols import Validator
+
+from ..expressions import Table
+from .conditions import Node, SlotTable
+
+__all__ = ["RuleVersion"]
+
+
+@dataclass(frozen=True)
+class RuleVersion:
+    """One ``rules/<program>/v<N>.yaml``; registered in the engine as ``<program>@<version>``."""
+
+    program: str
+    version: int
+    status: str
+    from_fiscal_year: int
+    to_fiscal_year: int
+    sha256: str
+    text: str
+    path: str
+    document: Mapping[str, Any]
+    facts_validator: Validator
+    tables: Mapping[str, Table]
+    #: engine rule name -> NNF condition (clauses, tier options, eligibility, component conditions)
+    engine_rules: Mapping[str, Node]
+    slots: SlotTable
+    wanted_slots: frozenset[str]
+
+    @property
+    def name(self) -> str:
+        return f"{self.program}@{self.version}"
+
+    def in_force(self, fiscal_year: int) -> bool:
+        return self.status == "published" and self.from_fiscal_year <= fiscal_year <= self.to_fiscal_year
+
+    @property
+    def clauses(self) -> Mapping[str, Mapping[str, Any]]:
+        return {c["id"]: c for c in self.document.get("clauses", [])}
+
+    def summary(self) -> dict[str, Any]:
+        doc = self.document
+        return {"version": self.version, "status": self.status, "name_ja": doc["name_ja"],
+                "name_en": doc["name_en"], "effective": dict(doc["effective"]),
+                "published_at": doc.get("published_at"), "sha256": self.sha256,
+                "ruleset": self.name, "source": dict(doc["source"])}

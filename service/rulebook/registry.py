@@ -1,0 +1,73 @@
+"""The set of loaded rule versions, and which one decides an application."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from ..errors import NoRuleVersionError, Problem, RuleFileError, UnknownProgramError
+from .load import load_rule_file, rule_files
+from .model import RuleVersion
+
+__all__ = ["Rulebook"]
+
+
+class Rulebook:
+    """Every rule version by program; the one in force for a fiscal year is the highest published one."""
+
+    def __init__(self, versions: Iterable[RuleVersion]) -> None:
+        self._by_program: dict[str, dict[int, RuleVersion]] = {}
+        for rv in versions:
+            self._by_program.setdefault(rv.program, {})[rv.version] = rv
+
+    @classmethod
+    def from_dir(cls, rules: Path, schemas: Path, seeds: Path) -> Rulebook:
+        """Load every rule file; raise one :class:`RuleFileError` listing the problems of all files."""
+        versions, problems = [], []
+        for path in rule_files(rules):
+            try:
+                versions.append(load_rule_file(path, rules, schemas, seeds))
+            except RuleFileError as exc:
+                problems += exc.problems or [Problem(str(path), exc.code, exc.message_ja, exc.message_en)]
+        if problems:
+            raise RuleFileError("規則ファイルに誤りがあります", f"{len(problems)} problem(s) in rule files",
+                                code="rule_files", problems=problems)
+        return cls(versions)
+
+    @property
+    def programs(self) -> Mapping[str, Mapping[int, RuleVersion]]:
+        return self._by_program
+
+    def all_versions(self) -> list[RuleVersion]:
+        return [rv for versions in self._by_program.values() for rv in versions.values()]
+
+    def select(self, program: str, fiscal_year: int, version: int | None = None) -> RuleVersion:
+        """Return the version pinned, or the highest published version in force for ``fiscal_year``."""
+        versions = self._by_program.get(program)
+        if versions is None:
+            raise UnknownProgramError(f"制度「{program}」はありません", f"unknown program '{program}'",
+                                      code="unknown_program", details={"programs": sorted(self._by_program)})
+        years = sorted({y for rv in versions.values() if rv.status == "published"
+                        for y in range(rv.from_fiscal_year, rv.to_fiscal_year + 1)})
+        if version is not None:
+            pinned = versions.get(version)
+            if pinned is None or not pinned.in_force(fiscal_year):
+                raise NoRuleVersionError(
+                    f"版 {version} は {fiscal_year} 年度に適用されません", f"version {version} does not apply to fiscal year {fiscal_year}",
+                    code="version_not_in_force",
+                    problems=[Problem("$.version", "version_not_in_force", f"{fiscal_year} 年度に適用される版ではありません",
+                                      f"not a published version in force for fiscal year {fiscal_year}")],
+                    details={"versions": sorted(versions)})
+            return pinned
+        in_force = [rv for rv in versions.values() if rv.in_force(fiscal_year)]
+        if not in_force:
+            shown = ", ".join(str(y) for y in years)
+            raise NoRuleVersionError(
+                f"{program} には {fiscal_year} 年度の規則がありません（ある年度: {shown}）",
+                f"{program} has no rules for fiscal year {fiscal_year} (available: {shown})",
+                code="no_rule_version",
+                problems=[Problem("$.fiscal_year", "no_rule_version", f"規則のある年度: {shown}",
+                                  f"fiscal years with rules: {shown}")],
+                details={"fiscal_years_available": years})
+        return max(in_force, key=lambda rv: rv.version)
+

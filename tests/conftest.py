@@ -1,0 +1,91 @@
+"""Fixtures shared by the test suite.
+
+The features run against two targets in one run: the app in-process (``TestClient``) and a live server
+(``hojo serve`` in a subprocess on a free loopback port). ``--base-url URL`` runs them against an
+already running server instead.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+# The generic Japanese steps, shared by every feature.
+pytest_plugins = ["tests.steps.decision_steps"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--base-url", default=os.environ.get("HOJO_BASE_URL"),
+                     help="run the features against this live server instead of in-process + a spawned server")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "target" in metafunc.fixturenames:
+        targets = ["live"] if metafunc.config.getoption("--base-url") else ["in-process", "http"]
+        metafunc.parametrize("target", targets, scope="session", indirect=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(db_path: Path, port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start ``hojo serve`` on loopback and wait until it answers (at most 30 s)."""
+    env = dict(os.environ, HOJO_DIFFERENTIAL="1", **(extra_env or {}))
+    log_path = db_path.with_suffix(".log")
+    with open(log_path, "ab") as log:  # a file, not a pipe: an unread pipe can fill up and block the server
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--db", f"sqlite:///{db_path}",
+             "--log-level", "warning"], cwd=REPO, env=env, stdout=log, stderr=log)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"hojo serve exited: {log_path.read_text(errors='replace')}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("hojo serve did not start within 30 s")
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def client(target: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    if target == "live":
+        with httpx.Client(base_url=request.config.getoption("--base-url"), timeout=30) as c:
+            yield c
+    elif target == "http":
+        proc = start_server(tmp_path_factory.mktemp("live") / "hojo.sqlite3", port := free_port())
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as c:
+                yield c
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    else:
+        from fastapi.testclient import TestClient
+
+        from service.api import create_app
+
+        app = create_app(db_url=f"sqlite:///{tmp_path_factory.mktemp('inproc') / 'hojo.sqlite3'}", differential=True)
+        with TestClient(app) as c:
+            yield c
