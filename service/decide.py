@@ -19,6 +19,7 @@ from .expressions import Context, evaluate
 from .facts import normalize, problems_of
 from .money import round_yen
 from .reference import fired_rules
+from .rulebook.conditions import to_durable
 from .rulebook.model import RuleVersion
 from .rulebook.registry import Rulebook
 
@@ -46,7 +47,8 @@ def derive_values(rv: RuleVersion, facts: Mapping[str, Any]) -> tuple[dict[str, 
         derived[item["id"]] = None if exact is None else round_yen(exact, mode)
         shown_ja = "—（必要な事実がありません）" if exact is None else f"{derived[item['id']]}"
         shown_en = "not stated" if exact is None else f"{derived[item['id']]}"
-        reasons.append(reason("derived", item["id"], "applied", f"{item['name_ja']} = {shown_ja}（{item['reason']['ja']}）",
+        reasons.append(reason("derived", item["id"], "applied",
+                              f"{item['name_ja']} = {shown_ja}（{item['reason']['ja']}）",
                               f"{item['name_en']} = {shown_en} ({item['reason']['en']})", item["cites"]))
     return derived, reasons
 
@@ -58,18 +60,23 @@ class Decider:
         self.rulebook = rulebook
         self.engine = engine or DecisionEngine()
         self.differential = differential
+        self._engine_names: dict[str, str] = {}
         for rv in rulebook.all_versions():
             self.register(rv)
 
     def register(self, rv: RuleVersion) -> None:
-        from .rulebook.conditions import to_durable
+        """Register ``rv`` under ``program@version``; other content under that name gets a hash suffix."""
+        if rv.sha256 in self._engine_names:
+            return
+        taken = rv.name in self._engine_names.values()
+        # A ruleset cannot be replaced in durable_rules, and a draft or an old text of the same version
+        # must never answer for the published one: a second text under one name gets its own name.
+        name = f"{rv.name}#{rv.sha256[:12]}" if taken or rv.status != "published" else rv.name
+        self.engine.register(name, {rule: to_durable(node) for rule, node in rv.engine_rules.items()})
+        self._engine_names[rv.sha256] = name
 
-        self.engine.register(self._engine_name(rv), {name: to_durable(node) for name, node in rv.engine_rules.items()})
-
-    @staticmethod
-    def _engine_name(rv: RuleVersion) -> str:
-        # The content hash keeps a draft or an edited file from ever sharing a name with what it replaces.
-        return f"{rv.name}#{rv.sha256[:12]}"
+    def _engine_name(self, rv: RuleVersion) -> str:
+        return self._engine_names[rv.sha256]
 
     def validate_facts(self, rv: RuleVersion, facts: Any) -> dict[str, Any]:
         return validate_facts(rv, facts)
@@ -152,7 +159,8 @@ class _Assembly:
         breakdown = [self._component(comp, applied, value, trace) for comp, applied, value, trace in result.components]
         if "cap" in amount:
             cap = amount["cap"]
-            self.reasons.append(reason("cap", "cap", "applied", f"補助上限額 {yen_text(result.cap_yen)} 円（{cap['reason']['ja']}）",
+            self.reasons.append(reason("cap", "cap", "applied",
+                                       f"補助上限額 {yen_text(result.cap_yen)} 円（{cap['reason']['ja']}）",
                                        f"ceiling {yen_text(result.cap_yen)} yen ({cap['reason']['en']})", cap["cites"]))
         self.reasons.append(self._rate_reason(amount, result))
         return result.amount_yen, result.cap_yen, breakdown
@@ -174,8 +182,9 @@ class _Assembly:
         rate = amount["rate"]
         r_ja, r_en = rounding_text(result.rounding)
         if result.basis_yen is None:
-            ja = f"補助率 {rate}。対象経費の指定がないため、補助上限額 {yen_text(result.cap_yen)} 円を補助額として示します"
-            en = f"rate {rate}; no eligible cost was given, so the amount states the ceiling of {yen_text(result.cap_yen)} yen"
+            cap = yen_text(result.cap_yen)
+            ja = f"補助率 {rate}。対象経費の指定がないため、補助上限額 {cap} 円を補助額として示します"
+            en = f"rate {rate}; no eligible cost was given, so the amount states the ceiling of {cap} yen"
         else:
             ja = (f"補助率 {rate} を、対象経費 {yen_text(result.basis_yen)} 円と補助上限額の小さい方に乗じ、"
                   f"{r_ja} → {yen_text(result.amount_yen)} 円")

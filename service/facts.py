@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
@@ -22,7 +22,7 @@ __all__ = ["StrictValidator", "normalize", "problems_of", "json_path"]
 
 _type_checker = Draft202012Validator.TYPE_CHECKER.redefine(
     "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool))
-StrictValidator = validators.extend(Draft202012Validator, type_checker=_type_checker)
+StrictValidator: Any = validators.extend(Draft202012Validator, type_checker=_type_checker)  # type: ignore[no-untyped-call]
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TYPE_JA = {"integer": "整数", "boolean": "真偽値（true / false）", "array": "配列", "object": "オブジェクト",
@@ -60,14 +60,16 @@ def _title(schema: Mapping[str, Any], name: str) -> str:
 
 def _problem(error: ValidationError, root: str) -> list[Problem]:
     path = json_path(error.absolute_path, root)
-    kw, expected, value = error.validator, error.validator_value, error.instance
+    # jsonschema types these as possibly "Unset"; on a reported error they are always set.
+    kw, expected, value = str(error.validator), cast(Any, error.validator_value), cast(Any, error.instance)
+    schema = cast(Mapping[str, Any], error.schema)
     if kw == "required":
         present = value if isinstance(value, Mapping) else {}
         return [Problem(json_path([*error.absolute_path, name], root), "missing",
-                        f"必須の項目 {_title(error.schema, name)} がありません", f"required field '{name}' is missing")
+                        f"必須の項目 {_title(schema, name)} がありません", f"required field '{name}' is missing")
                 for name in expected if name not in present]
     if kw == "additionalProperties":
-        allowed = set(error.schema.get("properties", {}))
+        allowed = set(schema.get("properties", {}))
         extra = [k for k in value if k not in allowed] if isinstance(value, Mapping) else []
         known = ", ".join(sorted(allowed))
         return [Problem(json_path([*error.absolute_path, key], root), "unknown_field",
@@ -86,8 +88,10 @@ def _problem(error: ValidationError, root: str) -> list[Problem]:
         return [Problem(path, "not_allowed", f"{value!r} は使えません（使える値: {shown}）",
                         f"{value!r} is not allowed (allowed: {shown})")]
     messages = {
-        "minimum": (f"{expected} 以上でなければなりません（値: {value!r}）", f"must be at least {expected} (got {value!r})"),
-        "maximum": (f"{expected} 以下でなければなりません（値: {value!r}）", f"must be at most {expected} (got {value!r})"),
+        "minimum": (f"{expected} 以上でなければなりません（値: {value!r}）",
+                    f"must be at least {expected} (got {value!r})"),
+        "maximum": (f"{expected} 以下でなければなりません（値: {value!r}）",
+                    f"must be at most {expected} (got {value!r})"),
         "uniqueItems": ("同じ値が重複しています", "items must not repeat"),
         "maxItems": (f"要素は {expected} 個以下にしてください", f"at most {expected} items"),
         "minItems": (f"要素は {expected} 個以上必要です", f"at least {expected} items"),

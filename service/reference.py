@@ -43,7 +43,7 @@ def evaluate_condition(cond: Mapping[str, Any], clauses: Mapping[str, Mapping[st
         return not evaluate_condition(cond["not"], clauses, facts, derived)
     if "count_of" in cond:
         met = sum(evaluate_condition(c, clauses, facts, derived) for c in cond["count_of"])
-        return met >= cond["at_least"] if "at_least" in cond else met <= cond["at_most"]
+        return bool(met >= cond["at_least"] if "at_least" in cond else met <= cond["at_most"])
     subject = facts.get(cond["fact"]) if "fact" in cond else derived.get(cond["value"])
     if subject is None:
         return False
@@ -55,7 +55,7 @@ def evaluate_condition(cond: Mapping[str, Any], clauses: Mapping[str, Mapping[st
         return isinstance(subject, list) and cond["contains"] in subject
     word = next(w for w in _COMPARE if w in cond)
     other = _operand(cond[word], facts, derived)
-    return other is not None and _COMPARE[word](subject, other)
+    return other is not None and bool(_COMPARE[word](subject, other))
 
 
 def fired_rules(rv: RuleVersion, facts: Mapping[str, Any], derived: Mapping[str, int | None]) -> frozenset[str]:

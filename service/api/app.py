@@ -7,15 +7,14 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from ..config import Paths, default_db_url
 from ..decisions import DecisionService
-from ..errors import (ApplicationError, DecisionNotFoundError, EngineError, HojoError, StoreError,
-                      UnknownProgramError)
+from ..errors import ApplicationError, DecisionNotFoundError, EngineError, HojoError, StoreError, UnknownProgramError
 from ..rulebook.registry import Rulebook
 from ..store import open_store
 from . import decisions, programs
@@ -50,8 +49,11 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     app = FastAPI(title="hojo 補助", version="0.1.0", lifespan=lifespan,
                   description="Rules-as-code decisions for Japanese public health-insurance subsidies. "
                               "日本の公的医療保険の補助金・交付金の判定サービス。")
-    schema = json.loads((paths.schemas / "application.schema.json").read_text(encoding="utf-8"))
-    app.include_router(decisions.router(schema))
+    def schema(name: str) -> dict[str, Any]:
+        loaded = json.loads((paths.schemas / name).read_text(encoding="utf-8"))
+        return {k: v for k, v in loaded.items() if k not in ("$schema", "$id")}
+
+    app.include_router(decisions.router(schema("application.schema.json"), schema("decision.schema.json")))
     app.include_router(programs.router())
 
     @app.exception_handler(HojoError)

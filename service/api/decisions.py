@@ -13,13 +13,14 @@ __all__ = ["router"]
 _ERROR = {"description": "error: code, message_ja, message_en and, for 422, one problem per JSON path"}
 
 
-def router(application_schema: dict[str, Any]) -> APIRouter:
+def router(application_schema: dict[str, Any], decision_schema: dict[str, Any]) -> APIRouter:
     api = APIRouter(prefix="/v1/decisions", tags=["decisions"])
 
     @api.post("", summary="Decide an application / 申請を判定する",
               openapi_extra={"requestBody": {"required": True,
                                              "content": {"application/json": {"schema": application_schema}}}},
-              responses={404: _ERROR, 422: _ERROR, 503: _ERROR})
+              responses={200: {"content": {"application/json": {"schema": decision_schema}}},
+                         404: _ERROR, 422: _ERROR, 503: _ERROR})
     def decide(request: Request, body: Annotated[Any, Depends(json_body)]) -> dict[str, Any]:
         """Decide eligibility and the amount in exact yen, record the decision, and return it with reasons."""
         return request.app.state.service.decide(body)  # type: ignore[no-any-return]

@@ -23,6 +23,7 @@ def router() -> APIRouter:
         for entry in request.app.state.service.programs():
             if entry["program"] == program:
                 return entry  # type: ignore[no-any-return]
-        raise UnknownProgramError(f"制度「{program}」はありません", f"unknown program '{program}'", code="unknown_program")
+        raise UnknownProgramError(f"制度「{program}」はありません", f"unknown program '{program}'",
+                                  code="unknown_program")
 
     return api

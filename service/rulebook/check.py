@@ -133,7 +133,8 @@ class _Checker:
             self.add(path + ["table"], "unknown_table", f"表「{expr['table']}」は定義されていません",
                      f"table '{expr['table']}' is not defined")
         elif "component" in expr and expr["component"] not in known_components:
-            self.add(path + ["component"], "unknown_component", f"構成要素「{expr['component']}」はこの位置より前にありません",
+            self.add(path + ["component"], "unknown_component",
+                     f"構成要素「{expr['component']}」はこの位置より前にありません",
                      f"component '{expr['component']}' is not defined before this point")
         elif "count" in expr:
             if self.fact_type(expr["count"]["fact"], path + ["count"]) not in (None, "array"):
@@ -152,10 +153,11 @@ class _Checker:
             for item, sub in spec["amounts"].items():
                 self.expression(sub, path + ["per_item", "amounts", item], known_values, known_components)
         elif "by_result" in expr:
+            values = sorted(self.tier_values)
             if expr["by_result"] != self.tier_result or set(expr["cases"]) != self.tier_values:
                 self.add(path, "by_result_cases",
-                         f"by_result は区分「{self.tier_result}」のすべての値 {sorted(self.tier_values)} を網羅してください",
-                         f"by_result must name the tier result '{self.tier_result}' and cover {sorted(self.tier_values)}")
+                         f"by_result は区分「{self.tier_result}」のすべての値 {values} を網羅してください",
+                         f"by_result must name the tier result '{self.tier_result}' and cover {values}")
             for key, sub in expr["cases"].items():
                 self.expression(sub, path + ["cases", key], known_values, known_components)
         else:
@@ -167,7 +169,8 @@ class _Checker:
     def table(self, table: Mapping[str, Any], path: list[str | int]) -> None:
         by = table["by"]
         if "fact" in by and self.fact_type(by["fact"], path + ["by"]) not in (None, "integer"):
-            self.add(path + ["by"], "table_by_integer", "表は整数の事実で引きます", "a table is looked up by an integer")
+            self.add(path + ["by"], "table_by_integer", "表は整数の事実で引きます",
+                     "a table is looked up by an integer")
         if "value" in by:
             self.value_ref(by["value"], path + ["by"], self.derived_ids)
         bands = table["bands"]

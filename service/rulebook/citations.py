@@ -21,7 +21,10 @@ def _seed_lines(path: Path) -> tuple[str, ...]:
     return tuple(path.read_text(encoding="utf-8").split("\n"))
 
 
-def iter_cites(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Mapping[str, Any]]]:
+YamlPath = tuple[str | int, ...]
+
+
+def iter_cites(node: Any, path: YamlPath = ()) -> Iterator[tuple[YamlPath, Mapping[str, Any]]]:
     """Yield (YAML path, cites mapping) for every citation in a rule document."""
     if isinstance(node, Mapping):
         for key, value in node.items():
@@ -47,7 +50,8 @@ def check_citations(document: Mapping[str, Any], seeds_dir: Path, locate: Any) -
         lines = _seed_lines(seed)
         first, last = int(cites["line"]), int(cites.get("to_line", cites["line"]))
         if not 1 <= first <= last <= len(lines):
-            problems.append(Problem(where, "citation_line", f"行 {first}–{last} は文書の範囲外です（全 {len(lines)} 行）",
+            problems.append(Problem(where, "citation_line",
+                                    f"行 {first}–{last} は文書の範囲外です（全 {len(lines)} 行）",
                                     f"lines {first}-{last} are outside the document ({len(lines)} lines)"))
             continue
         text = "".join(line for line in lines[first - 1:last] if line.strip())

@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
@@ -57,9 +57,10 @@ def _schema_problems(doc: Any, name: str, schemas_dir: Path) -> list[Problem]:
 def _schema_problem(error: ValidationError, doc: Any, name: str) -> Problem:
     path = list(error.absolute_path)
     where = f"{name}:{line_of(doc, path)} {json_path(path)}"
+    schema = cast(Mapping[str, Any], error.schema)
     if error.validator == "additionalProperties":
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        allowed = ", ".join(sorted(schema.get("properties", {})))
+        extra = sorted(set(cast(Mapping[str, Any], error.instance)) - set(schema.get("properties", {})))
         return Problem(where, "unknown_key", f"未知のキー {extra} があります（使えるキー: {allowed}）",
                        f"unknown key(s) {extra} (allowed: {allowed})")
     if error.validator == "required":
@@ -76,7 +77,8 @@ def _facts_schema(ref: str, schemas_dir: Path) -> tuple[Mapping[str, Any], Any]:
     for part in [p for p in pointer.split("/") if p]:
         sub = sub[part]
     registry: Registry[Any] = Registry().with_resource(whole["$id"], Resource.from_contents(whole))
-    root = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": whole["$id"] + ("#" + pointer if pointer else "")}
+    target = whole["$id"] + ("#" + pointer if pointer else "")
+    root = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": target}
     return sub, StrictValidator(root, registry=registry)
 
 
@@ -131,7 +133,8 @@ def load_rule_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
         facts_schema, facts_validator = _facts_schema(doc["facts_schema"], schemas_dir)
     except (OSError, KeyError, ValueError) as exc:
         problems.append(Problem(locate(["facts_schema"]), "facts_schema_missing",
-                                f"facts スキーマ {doc['facts_schema']} を読めません", f"cannot read facts schema: {exc}"))
+                                f"facts スキーマ {doc['facts_schema']} を読めません",
+                                f"cannot read facts schema: {exc}"))
         raise RuleSemanticError(f"{name} に誤りがあります", f"{name} has errors", code="rule_semantic",
                                 problems=problems) from None
     problems += check_document(doc, facts_schema, locate)

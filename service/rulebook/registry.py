@@ -53,9 +53,11 @@ class Rulebook:
             pinned = versions.get(version)
             if pinned is None or not pinned.in_force(fiscal_year):
                 raise NoRuleVersionError(
-                    f"版 {version} は {fiscal_year} 年度に適用されません", f"version {version} does not apply to fiscal year {fiscal_year}",
+                    f"版 {version} は {fiscal_year} 年度に適用されません",
+                    f"version {version} does not apply to fiscal year {fiscal_year}",
                     code="version_not_in_force",
-                    problems=[Problem("$.version", "version_not_in_force", f"{fiscal_year} 年度に適用される版ではありません",
+                    problems=[Problem("$.version", "version_not_in_force",
+                                      f"{fiscal_year} 年度に適用される版ではありません",
                                       f"not a published version in force for fiscal year {fiscal_year}")],
                     details={"versions": sorted(versions)})
             return pinned

@@ -66,17 +66,19 @@ def _construct_mapping(loader: _StrictLoader, node: MappingNode, deep: bool = Fa
 
 def _compose_node(loader: _StrictLoader, parent: Node | None, index: Any) -> Node | None:
     if loader.check_event(yaml.AliasEvent):
-        event = loader.peek_event()
+        event = loader.peek_event()  # type: ignore[no-untyped-call]
         path = f"{loader.name}:{event.start_mark.line + 1}"
-        ja, en = "エイリアス（*参照）は使えません。値を直接書いてください", "aliases (*ref) are not allowed: write the value out"
+        ja = "エイリアス（*参照）は使えません。値を直接書いてください"
+        en = "aliases (*ref) are not allowed: write the value out"
         raise RuleSyntaxError(message_ja=ja, message_en=en, code="yaml_alias",
                               problems=[Problem(path, "yaml_alias", ja, en)])
-    return yaml.SafeLoader.compose_node(loader, parent, index)  # type: ignore[no-any-return]
+    return yaml.SafeLoader.compose_node(loader, parent, index)
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                              yaml.SafeLoader.construct_yaml_str)  # type: ignore[type-var]
 _StrictLoader.compose_node = _compose_node  # type: ignore[assignment,method-assign]
 
 

@@ -18,7 +18,8 @@ from .values import fact_name, fiscal_year, value, yen
 
 _REPO = Path(__file__).resolve().parents[2]
 _paths = Paths()
-_DECISION_SCHEMA = Draft202012Validator(json.loads((_REPO / "schemas" / "decision.schema.json").read_text(encoding="utf-8")))
+_DECISION_SCHEMA = Draft202012Validator(
+    json.loads((_REPO / "schemas" / "decision.schema.json").read_text(encoding="utf-8")))
 _rulebook: Rulebook | None = None
 
 
