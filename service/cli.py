@@ -35,12 +35,17 @@ def _decide(args: argparse.Namespace) -> int:
     from .decisions import DecisionService
     from .rulebook.registry import Rulebook
     from .store import open_store
+    from .strict_json import parse_json
 
     paths = Paths.from_env()
     try:
-        facts = json.loads(Path(args.facts).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        # The same strict reading as POST /v1/decisions: a duplicate key or NaN is refused, not resolved.
+        facts = parse_json(Path(args.facts).read_bytes())
+    except OSError as exc:
         print(f"hojo decide: cannot read facts from {args.facts}: {exc}", file=sys.stderr)
+        return 2
+    except HojoError as exc:
+        _print_json({"error": exc.as_dict()}, sys.stderr)
         return 2
     request: dict[str, Any] = {"program": args.program, "fiscal_year": args.fiscal_year, "facts": facts}
     if args.version is not None:
@@ -71,7 +76,10 @@ def _check(_: argparse.Namespace) -> int:
     versions = rulebook.all_versions()
     for rv in versions:
         print(f"ok  {rv.path}  {rv.name}  FY{rv.from_fiscal_year}-{rv.to_fiscal_year}  sha256 {rv.sha256[:12]}")
-    print(f"hojo check: {len(versions)} rule version(s) valid, every citation found in {paths.seeds}")
+    for ref in rulebook.references.values():
+        print(f"ok  {ref.path}  {ref.program}  reference (not decidable)  sha256 {ref.sha256[:12]}")
+    print(f"hojo check: {len(versions)} rule version(s) and {len(rulebook.references)} reference program(s) valid, "
+          f"every citation found in {paths.seeds}")
     return 0
 
 

@@ -119,14 +119,41 @@ class _Assembly:
             f"{'交付対象' if eligible else '交付対象外'}：{elig['reason']['ja']}（{met_word(eligible)[0]}）",
             f"{'eligible' if eligible else 'not eligible'}: {elig['reason']['en']} ({met_word(eligible)[1]})",
             elig["cites"]))
+        undetermined = self._open_questions(eligible)
         amount_yen, cap_yen, breakdown = self._amounts(eligible)
+        if undetermined:
+            # The documents do not settle the outcome: say what is missing, never a guessed amount.
+            amount_yen = None
         self._results()
         for item in self.doc.get("assumptions", []):
             self.reasons.append(reason("assumption", item["id"], "applied", f"読み方の前提：{item['ja']}",
                                        f"reading assumed: {item['en']}", item["cites"]))
         return {"program": self.rv.program, "rules_version": self.rv.version, "rules_sha256": self.rv.sha256,
-                "ruleset": self.rv.name, "eligible": eligible, "amount_yen": amount_yen, "cap_yen": cap_yen,
+                "ruleset": self.rv.name, "eligible": None if undetermined else eligible, "amount_yen": amount_yen,
+                "cap_yen": cap_yen,
                 "results": self.results, "breakdown": breakdown, "reasons": self.reasons}
+
+    def _open_questions(self, eligible: bool) -> bool:
+        """List what the documents leave open; return whether any of it leaves this decision undetermined."""
+        undetermined = False
+        for question in self.doc.get("open_questions", []):
+            applies = "when" not in question or f"open__{question['id']}" in self.fired
+            missing = "、".join(question["missing"])
+            if applies and eligible:
+                undetermined = True
+                outcome = "undetermined"
+                ja = f"未確定：{question['ja']}（資料にないもの：{missing}）"
+                en = f"undetermined: {question['en']} (not in the documents: {', '.join(question['missing'])})"
+            elif applies:
+                outcome = "met"  # the point applies, but the application is not eligible anyway
+                ja = f"交付対象外のため判定に影響しない未確定の点：{question['ja']}"
+                en = f"open point that does not matter since the application is not eligible: {question['en']}"
+            else:
+                outcome = "not_met"
+                ja = f"この申請には当たらない未確定の点：{question['ja']}"
+                en = f"open point that does not apply to this application: {question['en']}"
+            self.reasons.append(reason("open_question", question["id"], outcome, ja, en, question["cites"]))
+        return undetermined
 
     def _tiers(self) -> None:
         tiers = self.doc.get("tiers")
@@ -181,14 +208,22 @@ class _Assembly:
     def _rate_reason(self, amount: Mapping[str, Any], result: AmountResult) -> dict[str, Any]:
         rate = amount["rate"]
         r_ja, r_en = rounding_text(result.rounding)
-        if result.basis_yen is None:
+        basis_name = amount.get("basis_name", {"ja": "対象経費", "en": "the eligible cost"})
+        b_ja, b_en, basis = basis_name["ja"], basis_name["en"], yen_text(result.basis_yen)
+        if result.basis_yen is None and result.cap_yen is None:
+            ja = f"補助率 {rate}。{b_ja}が示されていないため、補助額は示せません"
+            en = f"rate {rate}; {b_en} is not given, so no amount can be stated"
+        elif result.basis_yen is None:
             cap = yen_text(result.cap_yen)
-            ja = f"補助率 {rate}。対象経費の指定がないため、補助上限額 {cap} 円を補助額として示します"
-            en = f"rate {rate}; no eligible cost was given, so the amount states the ceiling of {cap} yen"
+            ja = f"補助率 {rate}。{b_ja}の指定がないため、補助上限額 {cap} 円を補助額として示します"
+            en = f"rate {rate}; {b_en} was not given, so the amount states the ceiling of {cap} yen"
+        elif result.cap_yen is None:
+            ja = f"補助率 {rate} を{b_ja} {basis} 円に乗じ、{r_ja} → {yen_text(result.amount_yen)} 円"
+            en = f"rate {rate} of {b_en} {basis} yen, {r_en} → {yen_text(result.amount_yen)} yen"
         else:
-            ja = (f"補助率 {rate} を、対象経費 {yen_text(result.basis_yen)} 円と補助上限額の小さい方に乗じ、"
+            ja = (f"補助率 {rate} を、{b_ja} {basis} 円と補助上限額の小さい方に乗じ、"
                   f"{r_ja} → {yen_text(result.amount_yen)} 円")
-            en = (f"rate {rate} of the smaller of the eligible cost {yen_text(result.basis_yen)} yen and the ceiling, "
+            en = (f"rate {rate} of the smaller of {b_en} {basis} yen and the ceiling, "
                   f"{r_en} → {yen_text(result.amount_yen)} yen")
         return reason("rate", "rate", "applied", ja, en, amount["rate_cites"])
 

@@ -56,13 +56,15 @@ class DecisionService:
         return {**record["decision"], "facts": record["facts"], "log": record["log"]}
 
     def programs(self) -> list[dict[str, Any]]:
-        listing = []
+        """Every program: decided (``decide``), partly decided (``partly``: open questions) or ``reference``."""
+        listing = [ref.summary() for ref in self.rulebook.references.values()]
         for program, versions in sorted(self.rulebook.programs.items()):
             newest = versions[max(versions)]
+            partly = any(rv.document.get("open_questions") for rv in versions.values())
             listing.append({
                 "program": program, "name_ja": newest.document["name_ja"], "name_en": newest.document["name_en"],
-                "status": "decide",
+                "status": "partly" if partly else "decide", "source": dict(newest.document["source"]),
                 "fiscal_years": sorted({y for rv in versions.values() if rv.status == "published"
                                         for y in range(rv.from_fiscal_year, rv.to_fiscal_year + 1)}),
                 "versions": [rv.summary() for _, rv in sorted(versions.items())]})
-        return listing
+        return sorted(listing, key=lambda entry: entry["program"])

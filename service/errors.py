@@ -35,6 +35,7 @@ __all__ = [
     "HojoError",
     "InvalidRequestError",
     "NoRuleVersionError",
+    "NotDecidableError",
     "Problem",
     "RuleActionError",
     "RuleFileError",
@@ -117,6 +118,10 @@ class InvalidRequestError(ApplicationError):
 
 class NoRuleVersionError(ApplicationError):
     pass
+
+
+class NotDecidableError(ApplicationError):
+    """The program is listed from the documents, but they hold no rule an application can be decided by."""
 
 
 class UnknownProgramError(HojoError):

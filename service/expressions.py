@@ -7,14 +7,16 @@ Rounding happens once, where the rule file declares it, never here.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .money import parse_rate
+from .money import parse_rate, round_yen
 
-__all__ = ["Band", "Context", "Table", "evaluate"]
+__all__ = ["Band", "Context", "Table", "evaluate", "exact_number"]
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,30 @@ class Context:
     components: dict[str, Fraction | None] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
     trace: list[dict[str, Any]] = field(default_factory=list)
+    #: the list item being summed inside ``each`` (None outside it)
+    item: Any = None
 
 
-def _number(value: Any) -> Fraction | None:
+_DECIMAL = re.compile(r"^(-?[0-9]+(?:\.[0-9]+)?)(%|‰)?$")
+_SCALE = {None: Fraction(1), "%": Fraction(1, 100), "‰": Fraction(1, 1000)}
+
+
+def exact_number(value: Any) -> Fraction | None:
+    """Return an integer, or a decimal string ("10.70%", "1.5‰", "5.0") of the facts, as an exact Fraction.
+
+    Decimal facts are strings because JSON numbers with a point are floats; the facts schema gives them a
+    pattern, so anything else that arrives here (an enum string, a list) is not a number.
+    """
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
         return Fraction(value)
+    if isinstance(value, str) and (m := _DECIMAL.match(value)):
+        return Fraction(m.group(1)) * _SCALE[m.group(2)]
     return None
+
+
+_number = exact_number
 
 
 def _all_known(values: list[Fraction | None]) -> list[Fraction] | None:
@@ -107,6 +125,54 @@ def _per_item(spec: Mapping[str, Any], ctx: Context) -> Fraction | None:
     return sum((value for _, value in counted), Fraction(0))
 
 
+def _marginal(spec: Mapping[str, Any], ctx: Context) -> Fraction | None:
+    base = evaluate(spec["of"], ctx)
+    if base is None:
+        return None
+    total, slices = Fraction(0), []
+    for piece in spec["slices"]:
+        lower = Fraction(piece["over"])
+        width = base - lower
+        if "up_to" in piece:
+            width = min(width, Fraction(piece["up_to"]) - lower)
+        width = max(width, Fraction(0))
+        part = width * parse_rate(piece["rate"])
+        slices.append({"over": piece["over"], "up_to": piece.get("up_to"), "rate": piece["rate"],
+                       "width": _yen(width), "value": _yen(part)})
+        total += part
+    ctx.trace.append({"marginal_of": _yen(base), "slices": slices})
+    return total
+
+
+def _each(spec: Mapping[str, Any], ctx: Context) -> Fraction | None:
+    items = ctx.facts.get(spec["fact"])
+    if not isinstance(items, list):
+        return None
+    outer, total, shown = ctx.item, Fraction(0), []
+    try:
+        for item in items:
+            ctx.item = item
+            value = evaluate(spec["value"], ctx)
+            if value is None:
+                return None
+            shown.append({"item": item, "value": _yen(value)})
+            total += value
+    finally:
+        ctx.item = outer
+    ctx.trace.append({"each": spec["fact"], "items": shown})
+    return total
+
+
+def _item(field_name: str, ctx: Context) -> Any:
+    if field_name == ".":
+        return ctx.item
+    return ctx.item.get(field_name) if isinstance(ctx.item, Mapping) else None
+
+
+def _case(key: Any, cases: Mapping[str, Any], ctx: Context) -> Fraction | None:
+    return evaluate(cases[key], ctx) if isinstance(key, str) and key in cases else None
+
+
 def _yen(value: Fraction) -> int | str:
     return int(value) if value.denominator == 1 else str(value)
 
@@ -134,6 +200,35 @@ def evaluate(expr: Mapping[str, Any], ctx: Context) -> Fraction | None:
     if "by_result" in expr:
         case = ctx.results.get(expr["by_result"])
         return evaluate(expr["cases"][case], ctx) if case in expr["cases"] else None
+    if "number" in expr:
+        return Fraction(expr["number"])
+    if "item" in expr:
+        return _number(_item(expr["item"], ctx))
+    if "by_item" in expr:
+        return _case(_item(expr["by_item"], ctx), expr["cases"], ctx)
+    if "by_fact" in expr:
+        return _case(ctx.facts.get(expr["by_fact"]), expr["cases"], ctx)
+    if "each" in expr:
+        return _each(expr["each"], ctx)
+    if "marginal" in expr:
+        return _marginal(expr["marginal"], ctx)
+    if "round" in expr:
+        inner = evaluate(expr["round"], ctx)
+        return None if inner is None else Fraction(round_yen(inner, expr["mode"], expr.get("unit_yen", 1)))
+    if "product" in expr or "difference" in expr or "quotient" in expr:
+        key = next(k for k in ("product", "difference", "quotient") if k in expr)
+        operands = _all_known([evaluate(e, ctx) for e in expr[key]])
+        if operands is None:
+            return None
+        if key == "product":
+            return math.prod(operands, start=Fraction(1))
+        if key == "difference":
+            return operands[0] - operands[1]
+        if operands[1] == 0:
+            # A zero divisor from the facts (e.g. no insured persons) leaves the value not stated, never a 500.
+            ctx.trace.append({"quotient": "division by zero: not stated"})
+            return None
+        return operands[0] / operands[1]
     for key, combine in (("sum", sum), ("min", min), ("max", max)):
         if key in expr:
             values = _all_known([evaluate(e, ctx) for e in expr[key]])

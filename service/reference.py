@@ -53,6 +53,8 @@ def evaluate_condition(cond: Mapping[str, Any], clauses: Mapping[str, Mapping[st
         return subject is cond["is"]
     if "contains" in cond:
         return isinstance(subject, list) and cond["contains"] in subject
+    if "one_of" in cond:
+        return isinstance(subject, str) and subject in cond["one_of"]
     word = next(w for w in _COMPARE if w in cond)
     other = _operand(cond[word], facts, derived)
     return other is not None and bool(_COMPARE[word](subject, other))
@@ -68,5 +70,8 @@ def fired_rules(rv: RuleVersion, facts: Mapping[str, Any], derived: Mapping[str,
     for comp in doc.get("amount", {}).get("components", []):
         if "when" in comp:
             conditions[f"component__{comp['id']}"] = comp["when"]
+    for question in doc.get("open_questions", []):
+        if "when" in question:
+            conditions[f"open__{question['id']}"] = question["when"]
     return frozenset(name for name, cond in conditions.items()
                      if evaluate_condition(cond, clauses, facts, derived))

@@ -25,6 +25,14 @@ REPO = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.steps.decision_steps"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # One marker per program, named after its rule folder, so adding a subsidy never edits pyproject.toml;
+    # --strict-markers still rejects a feature tag that names no program.
+    for folder in sorted((REPO / "rules").iterdir()):
+        if folder.is_dir():
+            config.addinivalue_line("markers", f"{folder.name}: scenarios of the program {folder.name}")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--base-url", default=os.environ.get("HOJO_BASE_URL"),
                      help="run the features against this live server instead of in-process + a spawned server")

@@ -16,6 +16,7 @@ owner sees every mistake in one run. What is checked:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 from typing import Any
 
 from ..errors import Problem
@@ -34,6 +35,8 @@ class _Checker:
         self.derived_ids = [d["id"] for d in doc.get("derived", [])]
         self.tables = {t["id"]: t for t in doc.get("tables", [])}
         self.components = [c["id"] for c in doc.get("amount", {}).get("components", [])]
+        #: the item schema of the list that an enclosing ``each`` sums over (None outside ``each``)
+        self.item_schema: Mapping[str, Any] | None = None
         tiers = doc.get("tiers")
         self.tier_result = tiers["result"] if tiers else None
         self.tier_values = {o["value"] for o in tiers["options"]} if tiers else set()
@@ -48,7 +51,13 @@ class _Checker:
             self.add(path, "unknown_fact", f"事実「{name}」は facts スキーマにありません（ある事実: {known}）",
                      f"fact '{name}' is not in the facts schema (known: {known})")
             return None
-        return str(self.facts[name].get("type", "enum"))
+        spec = self.facts[name]
+        if "enum" in spec:
+            return "enum"
+        if spec.get("type") == "string":
+            # A string with a pattern is a decimal fact ("10.70%", "1.5‰"), read exactly by expressions.
+            return "decimal" if "pattern" in spec else "string"
+        return str(spec.get("type", "enum"))
 
     def enum_of(self, name: str) -> list[str]:
         items = self.facts.get(name, {}).get("items", {})
@@ -87,6 +96,13 @@ class _Checker:
         if "is" in leaf and kind != "boolean":
             self.add(path, "is_needs_boolean", f"「is」は真偽値の事実にだけ使えます（{kind}）",
                      f"'is' applies to boolean facts only, this one is {kind}")
+        if "one_of" in leaf:
+            enum = list(self.facts.get(leaf["fact"], {}).get("enum", []))
+            unknown = [v for v in leaf["one_of"] if v not in enum]
+            if kind != "enum" or unknown:
+                self.add(path + ["one_of"], "one_of_unknown_value",
+                         f"one_of は列挙の事実に、その値だけで使えます（使える値: {enum}、ない値: {unknown}）",
+                         f"'one_of' needs a string-enum fact and its values (values: {enum}, unknown: {unknown})")
         if "contains" in leaf:
             enum = self.enum_of(leaf["fact"])
             if kind != "array" or leaf["contains"] not in enum:
@@ -124,9 +140,39 @@ class _Checker:
     def expression(self, expr: Mapping[str, Any], path: list[str | int], known_values: list[str],
                    known_components: list[str]) -> None:
         if "fact" in expr:
-            if self.fact_type(expr["fact"], path + ["fact"]) not in (None, "integer"):
-                self.add(path, "expression_needs_integer", "金額・数の式には整数の事実を使います",
-                         f"fact '{expr['fact']}' in an expression must be an integer")
+            if self.fact_type(expr["fact"], path + ["fact"]) not in (None, "integer", "decimal"):
+                self.add(path, "expression_needs_integer", "金額・数の式には整数か小数文字列の事実を使います",
+                         f"fact '{expr['fact']}' in an expression must be an integer or a decimal string")
+        elif "item" in expr or "by_item" in expr:
+            self.item_expression(expr, path, known_values, known_components)
+        elif "each" in expr:
+            spec = expr["each"]
+            if self.fact_type(spec["fact"], path + ["each", "fact"]) not in (None, "array"):
+                self.add(path + ["each"], "each_needs_list", "each は一覧の事実に使います",
+                         "each applies to list facts")
+            outer = self.item_schema
+            self.item_schema = self.facts.get(spec["fact"], {}).get("items", {})
+            self.expression(spec["value"], path + ["each", "value"], known_values, known_components)
+            self.item_schema = outer
+        elif "by_fact" in expr:
+            enum = list(self.facts.get(expr["by_fact"], {}).get("enum", []))
+            kind = self.fact_type(expr["by_fact"], path + ["by_fact"])
+            if kind not in (None, "enum") or set(expr["cases"]) != set(enum):
+                self.add(path + ["cases"], "by_fact_cases",
+                         f"by_fact は列挙の事実のすべての値 {enum} を網羅してください",
+                         f"by_fact needs a string-enum fact and a case for each of its values {enum}")
+            for key, sub in expr["cases"].items():
+                self.expression(sub, path + ["cases", key], known_values, known_components)
+        elif "marginal" in expr:
+            spec = expr["marginal"]
+            self.expression(spec["of"], path + ["marginal", "of"], known_values, known_components)
+            for i, piece in enumerate(spec["slices"]):
+                if "up_to" in piece and Fraction(piece["up_to"]) <= Fraction(piece["over"]):
+                    self.add(path + ["marginal", "slices", i], "marginal_slice_empty",
+                             "段階の上端（up_to）は下端（over）より大きくしてください",
+                             "a slice's up_to must be above its over")
+        elif "round" in expr:
+            self.expression(expr["round"], path + ["round"], known_values, known_components)
         elif "value" in expr:
             self.value_ref(expr["value"], path + ["value"], known_values)
         elif "table" in expr and expr["table"] not in self.tables:
@@ -161,9 +207,36 @@ class _Checker:
             for key, sub in expr["cases"].items():
                 self.expression(sub, path + ["cases", key], known_values, known_components)
         else:
-            for key in ("sum", "min", "max"):
+            for key in ("sum", "min", "max", "product", "difference", "quotient"):
                 for i, sub in enumerate(expr.get(key, [])):
                     self.expression(sub, path + [key, i], known_values, known_components)
+
+    def item_expression(self, expr: Mapping[str, Any], path: list[str | int], known_values: list[str],
+                        known_components: list[str]) -> None:
+        """``{item}`` and ``{by_item}`` read the list item that ``each`` is summing."""
+        if self.item_schema is None:
+            self.add(path, "item_outside_each", "item / by_item は each の中でだけ使えます",
+                     "item and by_item can only be used inside each")
+            return
+        field_name = expr.get("item", expr.get("by_item"))
+        fields = self.item_schema.get("properties", {})
+        if field_name == ".":
+            if "properties" in self.item_schema or "by_item" in expr:
+                self.add(path, "item_field", "項目が対象のときは item: \".\" ではなく欄の名前を書きます",
+                         "the items are objects: name a field, not '.'")
+            return
+        if field_name not in fields:
+            self.add(path, "item_field", f"一覧の項目に欄「{field_name}」はありません（ある欄: {sorted(fields)}）",
+                     f"the list's items have no field '{field_name}' (fields: {sorted(fields)})")
+            return
+        if "by_item" in expr:
+            enum = list(fields[field_name].get("enum", []))
+            if set(expr["cases"]) != set(enum):
+                self.add(path + ["cases"], "by_item_cases",
+                         f"by_item は欄「{field_name}」のすべての値 {enum} を網羅してください",
+                         f"by_item must have a case for each value {enum} of field '{field_name}'")
+            for key, sub in expr["cases"].items():
+                self.expression(sub, path + ["cases", key], known_values, known_components)
 
     # -- tables -----------------------------------------------------------------------------------
     def table(self, table: Mapping[str, Any], path: list[str | int]) -> None:
@@ -231,6 +304,10 @@ class _Checker:
                 self.expression(amount["cap"]["value"], ["amount", "cap", "value"], self.derived_ids, self.components)
             if "basis" in amount:
                 self.expression(amount["basis"], ["amount", "basis"], self.derived_ids, self.components)
+        for i, question in enumerate(doc.get("open_questions", [])):
+            if "when" in question:
+                self.condition(question["when"], ["open_questions", i, "when"])
+        self.unique("open_questions", [q["id"] for q in doc.get("open_questions", [])])
         for i, result in enumerate(doc.get("results", [])):
             self.expression(result["value"], ["results", i, "value"], self.derived_ids, self.components)
         return self.problems

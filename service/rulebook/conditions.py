@@ -42,12 +42,19 @@ FALSE: Node = ("false",)
 
 @dataclass
 class SlotTable:
-    """Names the flat engine fields: ``f_<fact>``, ``v_<derived>`` and ``h<n>_<fact>`` for "contains"."""
+    """Names the flat engine fields: ``f_<fact>``, ``v_<derived>``, ``h<n>_<fact>`` for "contains" and
+    ``o<n>_<fact>`` for "one_of" (both decided in Python: strings never reach the engine)."""
 
     contains: list[tuple[str, str]] = field(default_factory=list)
+    one_of: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     def lhs(self, leaf: Mapping[str, Any]) -> str:
         if "fact" in leaf:
+            if "one_of" in leaf:
+                choice = (leaf["fact"], tuple(leaf["one_of"]))
+                if choice not in self.one_of:
+                    self.one_of.append(choice)
+                return f"o{self.one_of.index(choice)}_{leaf['fact']}"
             if "contains" in leaf:
                 pair = (leaf["fact"], leaf["contains"])
                 if pair not in self.contains:
@@ -69,6 +76,9 @@ class SlotTable:
         for index, (name, item) in enumerate(self.contains):
             if isinstance(facts.get(name), list):
                 out[f"h{index}_{name}"] = item in facts[name]
+        for index, (name, values) in enumerate(self.one_of):
+            if isinstance(facts.get(name), str):
+                out[f"o{index}_{name}"] = facts[name] in values
         return out
 
 
@@ -90,7 +100,7 @@ def _leaf(leaf: Mapping[str, Any], slots: SlotTable, negate: bool) -> Node:
     lhs = slots.lhs(leaf)
     if "present" in leaf:
         return ("absent", lhs) if negate else ("present", lhs)
-    if "is" in leaf or "contains" in leaf:
+    if "is" in leaf or "contains" in leaf or "one_of" in leaf:
         wanted = bool(leaf.get("is", True))
         node: Node = ("cmp", lhs, "eq", ("bool", not wanted if negate else wanted))
         return ("or", (node, ("absent", lhs))) if negate else node
@@ -104,7 +114,9 @@ def _leaf(leaf: Mapping[str, Any], slots: SlotTable, negate: bool) -> Node:
         rhs = ("slot", slots.lhs(rhs_spec))
     node = ("cmp", lhs, op, rhs)
     if not negate:
-        return node
+        # durable_rules matches a comparison whose right-hand field is absent ($lte and $gt both fire),
+        # so a positive comparison against a slot also requires that slot.
+        return ("and", (node, ("present", rhs[1]))) if rhs[0] == "slot" else node
     branches = [node, ("absent", lhs)] + ([("absent", rhs[1])] if rhs[0] == "slot" else [])
     return ("or", tuple(branches))
 

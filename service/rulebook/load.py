@@ -104,6 +104,9 @@ def _compile(doc: Mapping[str, Any]) -> tuple[dict[str, Node], SlotTable]:
     for comp in doc.get("amount", {}).get("components", []):
         if "when" in comp:
             rules[f"component__{comp['id']}"] = to_nnf(inline(comp["when"], clauses), slots)
+    for question in doc.get("open_questions", []):
+        if "when" in question:
+            rules[f"open__{question['id']}"] = to_nnf(inline(question["when"], clauses), slots)
     return rules, slots
 
 

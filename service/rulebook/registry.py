@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ..errors import NoRuleVersionError, Problem, RuleFileError, UnknownProgramError
+from ..errors import NoRuleVersionError, NotDecidableError, Problem, RuleFileError, UnknownProgramError
 from .load import load_rule_file, rule_files
 from .model import RuleVersion
+from .reference_programs import ReferenceProgram, load_reference_file, reference_files
 
 __all__ = ["Rulebook"]
 
@@ -15,24 +16,34 @@ __all__ = ["Rulebook"]
 class Rulebook:
     """Every rule version by program; the one in force for a fiscal year is the highest published one."""
 
-    def __init__(self, versions: Iterable[RuleVersion]) -> None:
+    def __init__(self, versions: Iterable[RuleVersion], references: Iterable[ReferenceProgram] = ()) -> None:
         self._by_program: dict[str, dict[int, RuleVersion]] = {}
         for rv in versions:
             self._by_program.setdefault(rv.program, {})[rv.version] = rv
+        self.references: dict[str, ReferenceProgram] = {ref.program: ref for ref in references}
 
     @classmethod
     def from_dir(cls, rules: Path, schemas: Path, seeds: Path) -> Rulebook:
         """Load every rule file; raise one :class:`RuleFileError` listing the problems of all files."""
-        versions, problems = [], []
+        versions, references, problems = [], [], []
         for path in rule_files(rules):
             try:
                 versions.append(load_rule_file(path, rules, schemas, seeds))
             except RuleFileError as exc:
                 problems += exc.problems or [Problem(str(path), exc.code, exc.message_ja, exc.message_en)]
+        for path in reference_files(rules):
+            try:
+                references.append(load_reference_file(path, rules, schemas, seeds))
+            except RuleFileError as exc:
+                problems += exc.problems or [Problem(str(path), exc.code, exc.message_ja, exc.message_en)]
+        both = sorted({rv.program for rv in versions} & {ref.program for ref in references})
+        problems += [Problem(f"rules/{program}/reference.yaml", "reference_and_rules",
+                             "参照のみの制度に規則の版があります", "a reference program must not have rule versions")
+                     for program in both]
         if problems:
             raise RuleFileError("規則ファイルに誤りがあります", f"{len(problems)} problem(s) in rule files",
                                 code="rule_files", problems=problems)
-        return cls(versions)
+        return cls(versions, references)
 
     @property
     def programs(self) -> Mapping[str, Mapping[int, RuleVersion]]:
@@ -44,6 +55,13 @@ class Rulebook:
     def select(self, program: str, fiscal_year: int, version: int | None = None) -> RuleVersion:
         """Return the version pinned, or the highest published version in force for ``fiscal_year``."""
         versions = self._by_program.get(program)
+        if versions is None and program in self.references:
+            why = self.references[program].document["why_not_decidable"]
+            raise NotDecidableError(
+                f"制度「{program}」は判定できません：{why['ja']}", f"program '{program}' is not decidable: {why['en']}",
+                code="not_decidable",
+                problems=[Problem("$.program", "not_decidable", why["ja"], why["en"])],
+                details={"program": self.references[program].summary()})
         if versions is None:
             raise UnknownProgramError(f"制度「{program}」はありません", f"unknown program '{program}'",
                                       code="unknown_program", details={"programs": sorted(self._by_program)})

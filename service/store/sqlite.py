@@ -88,8 +88,11 @@ class SqliteStore:
                      json.dumps(decision, ensure_ascii=False), prev_hash, digest))
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
+                try:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # a closed or broken connection has no transaction left to roll back
                 raise StoreError("判定を記録できなかったため、判定結果は返せません",
                                  f"the decision could not be recorded, so it is not answered: {exc}",
                                  code="store_write_failed") from exc

@@ -62,6 +62,10 @@ def _differential(ctx: dict[str, Any]) -> None:
             comp = next(c for c in rv.document["amount"]["components"] if c["id"] == r["clause"])
             if "when" in comp:
                 engine.add(f"component__{r['clause']}")
+        elif r["kind"] == "open_question":
+            question = next(q for q in rv.document["open_questions"] if q["id"] == r["clause"])
+            if "when" in question and r["outcome"] in ("met", "undetermined"):
+                engine.add(f"open__{r['clause']}")
     assert engine == expected, f"engine {sorted(engine)} != reference {sorted(expected)}"
     ctx.setdefault("differential_checked", 0)
     ctx["differential_checked"] += 1
@@ -187,6 +191,12 @@ def _(ctx: dict[str, Any], option: str) -> None:
     assert _reasons(ctx, "tier")[option]["outcome"] == "applied", _reasons_text(ctx)
 
 
+@then(parsers.parse('未確定の点 "{question}" が示される'))
+def _(ctx: dict[str, Any], question: str) -> None:
+    entry = _reasons(ctx, "open_question")[question]
+    assert entry["outcome"] == "undetermined" and entry["message_ja"].startswith("未確定"), entry
+
+
 @then(parsers.parse('読み方の前提 "{assumption}" が示される'))
 def _(ctx: dict[str, Any], assumption: str) -> None:
     entry = _reasons(ctx, "assumption")[assumption]
@@ -261,5 +271,5 @@ def _(ctx: dict[str, Any], name: str) -> None:
 
 @then(parsers.parse("{verdict}と判定される"))
 def _(ctx: dict[str, Any], verdict: str) -> None:
-    expected = {"交付対象": True, "交付対象外": False}[verdict]
+    expected = {"交付対象": True, "交付対象外": False, "未確定": None}[verdict]
     assert _ok(ctx)["eligible"] is expected, _reasons_text(ctx)
