@@ -1,4 +1,4 @@
-"""The ``hojo`` command: ``serve``, ``decide`` and ``check``."""
+"""The ``hojo`` command: serve, decide and check; replay, verify-log, log-head, export, impact, publish, lock."""
 
 from __future__ import annotations
 
@@ -73,7 +73,15 @@ def _check(_: argparse.Namespace) -> int:
             print(f"{problem.path}: [{problem.code}] {problem.message_en}\n    {problem.message_ja}")
         print(f"hojo check: {len(exc.problems)} problem(s)")
         return 1
+    from .publishing import check_lock
+
     versions = rulebook.all_versions()
+    lock_problems = check_lock(versions, paths.rules)
+    if lock_problems:
+        for problem in lock_problems:
+            print(f"{problem.path}: [{problem.code}] {problem.message_en}\n    {problem.message_ja}")
+        print(f"hojo check: {len(lock_problems)} problem(s)")
+        return 1
     for rv in versions:
         print(f"ok  {rv.path}  {rv.name}  FY{rv.from_fiscal_year}-{rv.to_fiscal_year}  sha256 {rv.sha256[:12]}")
     for ref in rulebook.references.values():
@@ -81,6 +89,141 @@ def _check(_: argparse.Namespace) -> int:
     print(f"hojo check: {len(versions)} rule version(s) and {len(rulebook.references)} reference program(s) valid, "
           f"every citation found in {paths.seeds}")
     return 0
+
+
+class _Bar:
+    """A progress bar on stderr (a person watching a long replay or impact run sees it move)."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.shown = label, -1
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if not sys.stderr.isatty() and done != total and done % 10_000:
+            return
+        percent = 100 * done // total if total else 100
+        if percent != self.shown or done == total:
+            self.shown = percent
+            filled = percent * 30 // 100
+            print(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{(total or done):,}",
+                  end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+
+def _service(args: argparse.Namespace) -> Any:
+    from .decisions import DecisionService
+    from .rulebook.registry import Rulebook
+    from .store import open_store
+
+    paths = Paths.from_env()
+    store = open_store(args.db or default_db_url())
+    return DecisionService(Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds), store, paths)
+
+
+def _query(args: argparse.Namespace) -> Any:
+    from .store import Query
+
+    return Query(program=getattr(args, "program", None), fiscal_year=getattr(args, "fiscal_year", None),
+                 decided_from=getattr(args, "since", None), decided_to=getattr(args, "until", None))
+
+
+def _with_service(run: Any) -> Any:
+    """Run ``run(service, args)``; a hojo error is printed as JSON on stderr with exit code 2."""
+    def wrapped(args: argparse.Namespace) -> int:
+        try:
+            service = _service(args)
+        except HojoError as exc:
+            _print_json({"error": exc.as_dict()}, sys.stderr)
+            return 2
+        try:
+            return int(run(service, args))
+        except HojoError as exc:
+            _print_json({"error": exc.as_dict()}, sys.stderr)
+            return 2
+        finally:
+            service.store.close()
+    return wrapped
+
+
+def _replay(service: Any, args: argparse.Namespace) -> int:
+    if args.decision_id:
+        result = service.auditor.replay(args.decision_id)
+        _print_json(result)
+        return 0 if result["identical"] else 1
+    summary = service.auditor.replay_all(_query(args), progress=_Bar("replay"))
+    _print_json(summary)
+    print(f"hojo replay: {summary['replayed']:,} replayed, {summary['identical']:,} identical, "
+          f"{summary['different']:,} different, {summary['failed']:,} failed "
+          f"({summary['per_second'] or 0:,}/s)", file=sys.stderr)
+    return 0 if summary["different"] == summary["failed"] == 0 else 1
+
+
+def _redecide(service: Any, args: argparse.Namespace) -> int:
+    _print_json(service.auditor.redecide(args.decision_id))
+    return 0
+
+
+def _verify(service: Any, args: argparse.Namespace) -> int:
+    expected = None
+    if args.anchor:
+        expected = json.loads(Path(args.anchor).read_text(encoding="utf-8"))
+    result = service.auditor.verify(expected)
+    _print_json(result)
+    return 0 if result["ok"] else 1
+
+
+def _head(service: Any, args: argparse.Namespace) -> int:
+    _print_json(service.store.head())
+    return 0
+
+
+def _export(service: Any, args: argparse.Namespace) -> int:
+    from .export import write_export
+
+    write_export(service.store, _query(args), args.format, sys.stdout)
+    return 0
+
+
+def _impact(service: Any, args: argparse.Namespace) -> int:
+    from .rulebook.registry import Rulebook
+
+    draft = Rulebook.from_dir(Path(args.draft), service.paths.schemas, service.paths.seeds)
+    report = service.auditor.impact(draft.all_versions(), _query(args), progress=_Bar("impact"))
+    if args.out:
+        Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _print_json({k: v for k, v in report.items() if k != "changed"} if args.summary else report)
+    return 0
+
+
+def _publish(service: Any, args: argparse.Namespace) -> int:
+    from .publishing import publish
+
+    paths = service.paths
+    result = publish(Path(args.file).resolve(), paths.rules.resolve(), paths.schemas, paths.seeds,
+                     impact=lambda rv: service.auditor.impact([rv], progress=_Bar("impact")),
+                     report_dir=Path(args.report_dir))
+    _print_json(result)
+    return 0
+
+
+def _lock(args: argparse.Namespace) -> int:
+    from .publishing import lock_new_versions
+    from .rulebook.registry import Rulebook
+
+    paths = Paths.from_env()
+    try:
+        rulebook = Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds)
+    except RuleFileError as exc:
+        _print_json({"error": exc.as_dict()}, sys.stderr)
+        return 1
+    added = lock_new_versions(rulebook.all_versions(), paths.rules)
+    print(f"hojo lock: {len(added)} first publication(s) locked: {', '.join(added) or '-'}")
+    return 0
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--program")
+    parser.add_argument("--fiscal-year", type=int)
+    parser.add_argument("--since", help="decided at or after this ISO date/time")
+    parser.add_argument("--until", help="decided before this ISO date/time")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,8 +243,43 @@ def main(argv: list[str] | None = None) -> int:
     decide.add_argument("--db", help="store URL (the decision is recorded, as over HTTP)")
     decide.add_argument("facts", help="a JSON file with the facts")
     decide.set_defaults(run=_decide)
-    check = sub.add_parser("check", help="load and check every rule file, citations included")
+    check = sub.add_parser("check", help="load and check every rule file, citations and the publication lock")
     check.set_defaults(run=_check)
+    replay = sub.add_parser("replay", help="replay one decision, or every decision selected, under its exact rules")
+    replay.add_argument("decision_id", nargs="?")
+    _add_filters(replay)
+    replay.add_argument("--db")
+    replay.set_defaults(run=_with_service(_replay))
+    redecide = sub.add_parser("redecide", help="what today's rules decide for a recorded decision's facts")
+    redecide.add_argument("decision_id")
+    redecide.add_argument("--db")
+    redecide.set_defaults(run=_with_service(_redecide))
+    verify = sub.add_parser("verify-log", help="check the hash chain of the decision log")
+    verify.add_argument("--anchor", help="a JSON file from `hojo log-head` kept outside the database")
+    verify.add_argument("--db")
+    verify.set_defaults(run=_with_service(_verify))
+    head = sub.add_parser("log-head", help="print the chain head and count, to anchor outside the database")
+    head.add_argument("--db")
+    head.set_defaults(run=_with_service(_head))
+    export = sub.add_parser("export", help="export recorded decisions as JSONL or CSV")
+    _add_filters(export)
+    export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    export.add_argument("--db")
+    export.set_defaults(run=_with_service(_export))
+    impact = sub.add_parser("impact", help="what a draft rule folder would change in the logged decisions")
+    impact.add_argument("--draft", required=True, help="a folder laid out like rules/ holding the draft versions")
+    _add_filters(impact)
+    impact.add_argument("--out", help="also write the full report to this file")
+    impact.add_argument("--summary", action="store_true", help="print the counts without the changed decisions")
+    impact.add_argument("--db")
+    impact.set_defaults(run=_with_service(_impact))
+    publish = sub.add_parser("publish", help="publish a draft: features, impact report, then status and lock")
+    publish.add_argument("file", help="rules/<program>/v<N>.yaml with status: draft")
+    publish.add_argument("--report-dir", default="var/impact")
+    publish.add_argument("--db")
+    publish.set_defaults(run=_with_service(_publish))
+    lock = sub.add_parser("lock", help="lock the sha256 of first-published versions not yet in the lock")
+    lock.set_defaults(run=_lock)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

@@ -103,6 +103,7 @@ class _Assembly:
         self.rv, self.doc, self.facts, self.derived, self.fired = rv, rv.document, facts, derived, fired
         self.reasons = reasons
         self.results: dict[str, Any] = {}
+        self.components: dict[str, Fraction | None] = {}
 
     def build(self) -> dict[str, Any]:
         for clause in self.doc.get("clauses", []):
@@ -120,7 +121,7 @@ class _Assembly:
             f"{'eligible' if eligible else 'not eligible'}: {elig['reason']['en']} ({met_word(eligible)[1]})",
             elig["cites"]))
         undetermined = self._open_questions(eligible)
-        amount_yen, cap_yen, breakdown = self._amounts(eligible)
+        amount_yen, cap_yen, breakdown = self._amounts(eligible, undetermined)
         if undetermined:
             # The documents do not settle the outcome: say what is missing, never a guessed amount.
             amount_yen = None
@@ -173,7 +174,7 @@ class _Assembly:
             self.reasons.append(reason("tier", option["id"], outcome, ja, en, option["cites"]))
         self.results[tiers["result"]] = chosen
 
-    def _amounts(self, eligible: bool) -> tuple[int | None, int | None, list[dict[str, Any]]]:
+    def _amounts(self, eligible: bool, undetermined: bool) -> tuple[int | None, int | None, list[dict[str, Any]]]:
         amount = self.doc.get("amount")
         if amount is None:
             return None, None, []
@@ -183,13 +184,14 @@ class _Assembly:
             return 0, None, []
         ctx = Context(facts=self.facts, derived=self.derived, tables=self.rv.tables, results=self.results)
         result = compute_amounts(amount, ctx, self.fired)
+        self.components = ctx.components
         breakdown = [self._component(comp, applied, value, trace) for comp, applied, value, trace in result.components]
         if "cap" in amount:
             cap = amount["cap"]
             self.reasons.append(reason("cap", "cap", "applied",
                                        f"補助上限額 {yen_text(result.cap_yen)} 円（{cap['reason']['ja']}）",
                                        f"ceiling {yen_text(result.cap_yen)} yen ({cap['reason']['en']})", cap["cites"]))
-        self.reasons.append(self._rate_reason(amount, result))
+        self.reasons.append(self._rate_reason(amount, result, undetermined))
         return result.amount_yen, result.cap_yen, breakdown
 
     def _component(self, comp: Mapping[str, Any], applied: bool, value: Fraction | None,
@@ -205,8 +207,13 @@ class _Assembly:
         return {"component": comp["id"], "name_ja": comp["name_ja"], "name_en": comp["name_en"], "applied": applied,
                 "yen": yen, "detail": trace}
 
-    def _rate_reason(self, amount: Mapping[str, Any], result: AmountResult) -> dict[str, Any]:
+    def _rate_reason(self, amount: Mapping[str, Any], result: AmountResult, undetermined: bool) -> dict[str, Any]:
         rate = amount["rate"]
+        if undetermined:
+            return reason("rate", "rate", "applied",
+                          f"補助率 {rate}。資料で確定しない点があるため、補助額は示しません（未確定の点を参照）",
+                          f"rate {rate}; the documents leave a point open, so no amount is stated (see the open "
+                          "points)", amount["rate_cites"])
         r_ja, r_en = rounding_text(result.rounding)
         basis_name = amount.get("basis_name", {"ja": "対象経費", "en": "the eligible cost"})
         b_ja, b_en, basis = basis_name["ja"], basis_name["en"], yen_text(result.basis_yen)
@@ -228,7 +235,10 @@ class _Assembly:
         return reason("rate", "rate", "applied", ja, en, amount["rate_cites"])
 
     def _results(self) -> None:
-        ctx = Context(facts=self.facts, derived=self.derived, tables=self.rv.tables, results=self.results)
+        # Results may read amount components (e.g. the 国・都道府県 shares); they are absent, so the result
+        # is not stated, when the application is not eligible.
+        ctx = Context(facts=self.facts, derived=self.derived, tables=self.rv.tables, results=self.results,
+                      components=dict(self.components))
         for item in self.doc.get("results", []):
             value = evaluate(item["value"], ctx)
             self.results[item["id"]] = None if value is None else (

@@ -11,12 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .audit import Auditor
 from .config import Paths
 from .decide import Decider
 from .errors import DecisionNotFoundError, InvalidRequestError
 from .facts import StrictValidator, problems_of
 from .rulebook.registry import Rulebook
-from .store import DecisionStore
+from .store import SqlStore
 
 __all__ = ["DecisionService"]
 
@@ -25,13 +26,15 @@ _FIELD_ORDER = ("decision_id", "program", "fiscal_year", "rules_version", "rules
 
 
 class DecisionService:
-    def __init__(self, rulebook: Rulebook, store: DecisionStore, paths: Paths, differential: bool = False) -> None:
+    def __init__(self, rulebook: Rulebook, store: SqlStore, paths: Paths, differential: bool = False) -> None:
         self.rulebook, self.store = rulebook, store
         self.decider = Decider(rulebook, differential=differential)
+        self.paths = paths
+        self.auditor = Auditor(store, self.decider, paths)
         schema = json.loads(Path(paths.schemas / "application.schema.json").read_text(encoding="utf-8"))
         self._envelope = StrictValidator(schema)
         for rv in rulebook.all_versions():
-            store.save_rule_version(rv.sha256, rv.program, rv.version, rv.path, rv.text)
+            store.save_rule_version(rv.sha256, rv.program, rv.version, rv.path, rv.text, rv.facts_schema_text)
 
     def decide(self, request: Any) -> dict[str, Any]:
         """Decide ``{"program", "fiscal_year", "facts"[, "version"]}``, record it, and return the decision."""

@@ -66,8 +66,9 @@ def compile_conditions(conditions: Mapping[str, Mapping[str, Any]]) -> dict[str,
 
 
 def engine_fact(facts: Mapping[str, int | bool]) -> dict[str, int | bool]:
-    """Return the engine fact of plain facts: the compiler names fact slots ``f_<fact>``."""
-    return {f"f_{name}": value for name, value in facts.items()}
+    """Return the engine fact of plain facts: the compiler names fact slots ``f_<fact>`` and their
+    presence slots ``p_<fact>``."""
+    return {**{f"f_{name}": value for name, value in facts.items()}, **{f"p_{name}": True for name in facts}}
 
 
 def reference_fired(facts: Mapping[str, int | bool]) -> frozenset[str]:
@@ -184,7 +185,7 @@ def test_a_negation_only_pattern_fires_exactly_once_and_terminates() -> None:
         "raw_absent": count(engine, "neg@1", {}),
         "raw_present": count(engine, "neg@1", {"f_x": 1}),
         "compiled_absent": count(engine, "neg@2", {}),
-        "compiled_present": count(engine, "neg@2", {"f_x": 0}),
+        "compiled_present": count(engine, "neg@2", {"p_x": True}),
         "not_at_least_absent": count(engine, "neg@3", {}),
         "not_at_least_4": count(engine, "neg@3", {"f_x": 4}),
         "not_at_least_5": count(engine, "neg@3", {"f_x": 5}),
@@ -192,7 +193,7 @@ def test_a_negation_only_pattern_fires_exactly_once_and_terminates() -> None:
     }))
     """, timeout=30)
     once = {SENTINEL: 1}  # the sentinel fires once per decision too
-    assert result["patterns"] == [{"$nex": {"f_x": 1}}, {"$or": [{"$lt": {"f_x": 5}}, {"$nex": {"f_x": 1}}]}]
+    assert result["patterns"] == [{"$nex": {"p_x": 1}}, {"$or": [{"$lt": {"f_x": 5}}, {"$nex": {"f_x": 1}}]}]
     assert result["raw_absent"] == {"fired": ["raw_nex"], "calls": {"raw_nex": 1, **once}}
     assert result["raw_present"] == {"fired": [], "calls": once}
     assert result["compiled_absent"] == {"fired": ["compiled_absent"], "calls": {"compiled_absent": 1, **once}}
@@ -344,13 +345,13 @@ def test_int64_edges_and_booleans_are_accepted_and_compared_exactly() -> None:
 def test_registering_the_same_name_twice_is_harmless(engine: DecisionEngine) -> None:
     engine.register("demo@1", compile_conditions(CONDITIONS))  # the library itself raises "already registered"
     assert engine.names == frozenset({"demo@1"})
-    assert engine.evaluate("demo@1", {"f_a": 3}) == reference_fired({"a": 3})
+    assert engine.evaluate("demo@1", engine_fact({"a": 3})) == reference_fired({"a": 3})
 
 
 def test_a_second_registration_under_a_name_does_not_replace_the_first(engine: DecisionEngine) -> None:
     # A ruleset cannot be replaced; the Decider gives other content its own name instead.
     engine.register("demo@1", {"only": {"$gte": {"f_a": 0}}})
-    assert engine.evaluate("demo@1", {"f_a": 3}) == reference_fired({"a": 3})
+    assert engine.evaluate("demo@1", engine_fact({"a": 3})) == reference_fired({"a": 3})
     assert "only" not in engine.evaluate("demo@1", {"f_a": 3})
 
 
@@ -428,7 +429,7 @@ def test_compiled_conditions_fire_as_the_reference_says(engine: DecisionEngine) 
     for name in CONDITIONS:
         assert any(name not in answer for answer in answers), name
     # Spot values, so the oracle itself is pinned too.
-    assert engine.evaluate("demo@1", {"f_a": 7, "f_b": 100, "f_flag": True}) == {
+    assert engine.evaluate("demo@1", engine_fact({"a": 7, "b": 100, "flag": True})) == {
         "a_under_10", "b_at_least_100", "a_at_most_b", "flag", "two_of_three", "a_is_7_or_absent"}
     assert engine.evaluate("demo@1", {}) == {"not_flag", "at_most_one_of_two", "b_absent", "a_is_7_or_absent"}
 
@@ -451,3 +452,18 @@ def test_a_fact_matching_no_rule_in_process(engine: DecisionEngine) -> None:
     engine.register("never@1", {"never": {"$lt": {"f_a": 0}}})
     assert engine.evaluate("never@1", {"f_a": 1}) == frozenset()
     assert engine.evaluate("never@1", {}) == frozenset()
+
+
+def test_presence_of_a_string_fact_is_decided_like_the_reference() -> None:
+    # A string or list fact never reaches the engine; "present" reads its own presence slot. Without it,
+    # {not: present} on a given string fact matched (found on kenpo_tekiyo_kakudai_support's insurer_type).
+    conditions = {"no_type_or_kumiai": {"any": [{"not": {"fact": "insurer_type", "present": True}},
+                                                {"fact": "insurer_type", "one_of": ["kumiai"]}]}}
+    slots = SlotTable()
+    eng = DecisionEngine()
+    eng.register("presence@1", {name: to_durable(to_nnf(cond, slots)) for name, cond in conditions.items()})
+    wanted = frozenset({"p_insurer_type", "o0_insurer_type"})
+    for facts, expected in (({}, True), ({"insurer_type": "kumiai"}, True), ({"insurer_type": "kyokai"}, False)):
+        fired = eng.evaluate("presence@1", slots.flatten(facts, {}, wanted))
+        assert ("no_type_or_kumiai" in fired) is expected is evaluate_condition(
+            conditions["no_type_or_kumiai"], {}, facts, {}), facts

@@ -17,7 +17,7 @@ from ..decisions import DecisionService
 from ..errors import ApplicationError, DecisionNotFoundError, EngineError, HojoError, StoreError, UnknownProgramError
 from ..rulebook.registry import Rulebook
 from ..store import open_store
-from . import decisions, programs
+from . import audit, decisions, programs
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -53,6 +53,7 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
         loaded = json.loads((paths.schemas / name).read_text(encoding="utf-8"))
         return {k: v for k, v in loaded.items() if k not in ("$schema", "$id")}
 
+    app.include_router(audit.router())
     app.include_router(decisions.router(schema("application.schema.json"), schema("decision.schema.json")))
     app.include_router(programs.router())
 

@@ -42,14 +42,18 @@ FALSE: Node = ("false",)
 
 @dataclass
 class SlotTable:
-    """Names the flat engine fields: ``f_<fact>``, ``v_<derived>``, ``h<n>_<fact>`` for "contains" and
-    ``o<n>_<fact>`` for "one_of" (both decided in Python: strings never reach the engine)."""
+    """Names the flat engine fields: ``f_<fact>``, ``v_<derived>``, ``p_<fact>`` for "present",
+    ``h<n>_<fact>`` for "contains" and ``o<n>_<fact>`` for "one_of" (decided in Python: strings never
+    reach the engine)."""
 
     contains: list[tuple[str, str]] = field(default_factory=list)
     one_of: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     def lhs(self, leaf: Mapping[str, Any]) -> str:
         if "fact" in leaf:
+            if "present" in leaf:
+                # Presence of any fact (a string or a list too, which never reach the engine) is its own slot.
+                return f"p_{leaf['fact']}"
             if "one_of" in leaf:
                 choice = (leaf["fact"], tuple(leaf["one_of"]))
                 if choice not in self.one_of:
@@ -70,6 +74,8 @@ class SlotTable:
         for name, value in facts.items():
             if f"f_{name}" in wanted and isinstance(value, (bool, int)):
                 out[f"f_{name}"] = value
+            if f"p_{name}" in wanted:
+                out[f"p_{name}"] = True
         for name, value in derived.items():
             if f"v_{name}" in wanted and value is not None:
                 out[f"v_{name}"] = value

@@ -69,17 +69,19 @@ def _schema_problem(error: ValidationError, doc: Any, name: str) -> Problem:
                    error.message)
 
 
-def _facts_schema(ref: str, schemas_dir: Path) -> tuple[Mapping[str, Any], Any]:
-    """Return (the subschema the version uses, a strict validator for it)."""
+def _facts_schema(ref: str, schemas_dir: Path, text: str | None = None) -> tuple[Mapping[str, Any], Any, str]:
+    """Return (the subschema the version uses, a strict validator for it, the schema file's text)."""
     file_name, _, pointer = ref.partition("#")
-    whole = json.loads((schemas_dir / "facts" / file_name).read_text(encoding="utf-8"))
+    if text is None:
+        text = (schemas_dir / "facts" / file_name).read_text(encoding="utf-8")
+    whole = json.loads(text)
     sub: Any = whole
     for part in [p for p in pointer.split("/") if p]:
         sub = sub[part]
     registry: Registry[Any] = Registry().with_resource(whole["$id"], Resource.from_contents(whole))
     target = whole["$id"] + ("#" + pointer if pointer else "")
     root = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": target}
-    return sub, StrictValidator(root, registry=registry)
+    return sub, StrictValidator(root, registry=registry), text
 
 
 def _table(spec: Mapping[str, Any]) -> Table:
@@ -111,10 +113,13 @@ def _compile(doc: Mapping[str, Any]) -> tuple[dict[str, Node], SlotTable]:
 
 
 def load_rule_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
-                   expected: tuple[str, int] | None = None) -> RuleVersion:
+                   expected: tuple[str, int] | None = None, facts_schema_text: str | None = None,
+                   check_quotes: bool = True) -> RuleVersion:
     """Return the checked and compiled rule version in ``text`` (``name`` locates errors).
 
-    ``expected`` is the (program folder, version from the file name) the file must declare.
+    ``expected`` is the (program folder, version from the file name) the file must declare. Replay passes
+    the facts schema text kept in the store (``facts_schema_text``), so a later change to ``schemas/``
+    cannot change a past decision, and skips the quote check that the version passed when it was used.
     """
     doc = load_yaml(text, name)
     problems = _schema_problems(doc, name, schemas_dir)
@@ -133,7 +138,8 @@ def load_rule_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
         problems.append(Problem(locate(["effective"]), "effective_order", "適用年度の開始が終了より後です",
                                 "effective.from_fiscal_year is after to_fiscal_year"))
     try:
-        facts_schema, facts_validator = _facts_schema(doc["facts_schema"], schemas_dir)
+        facts_schema, facts_validator, schema_text = _facts_schema(doc["facts_schema"], schemas_dir,
+                                                                   facts_schema_text)
     except (OSError, KeyError, ValueError) as exc:
         problems.append(Problem(locate(["facts_schema"]), "facts_schema_missing",
                                 f"facts スキーマ {doc['facts_schema']} を読めません",
@@ -141,7 +147,8 @@ def load_rule_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
         raise RuleSemanticError(f"{name} に誤りがあります", f"{name} has errors", code="rule_semantic",
                                 problems=problems) from None
     problems += check_document(doc, facts_schema, locate)
-    problems += check_citations(doc, seeds_dir, locate)
+    if check_quotes:
+        problems += check_citations(doc, seeds_dir, locate)
     if problems:
         citation_only = all(p.code.startswith("citation_") for p in problems)
         error_class = CitationError if citation_only else RuleSemanticError
@@ -153,7 +160,8 @@ def load_rule_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
         program=doc["program"], version=doc["version"], status=doc["status"],
         from_fiscal_year=doc["effective"]["from_fiscal_year"], to_fiscal_year=doc["effective"]["to_fiscal_year"],
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text, path=name, document=doc,
-        facts_validator=facts_validator, tables={t["id"]: _table(t) for t in doc.get("tables", [])},
+        facts_validator=facts_validator, facts_schema_text=schema_text,
+        tables={t["id"]: _table(t) for t in doc.get("tables", [])},
         engine_rules=engine_rules, slots=slots, wanted_slots=wanted)
 
 

@@ -28,6 +28,8 @@ class RuleVersion:
     path: str
     document: Mapping[str, Any]
     facts_validator: Validator
+    #: the whole facts schema file the version was loaded with (kept in the store beside the rule text)
+    facts_schema_text: str
     tables: Mapping[str, Table]
     #: engine rule name -> NNF condition (clauses, tier options, eligibility, component conditions)
     engine_rules: Mapping[str, Node]

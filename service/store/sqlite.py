@@ -7,16 +7,12 @@ chain head, so several processes (uvicorn workers) appending at once still build
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import threading
-from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
-from .base import GENESIS_HASH, chain_hash, record_body
+from .sql import SqlStore
 
 __all__ = ["SqliteStore"]
 
@@ -27,10 +23,12 @@ CREATE TABLE IF NOT EXISTS rule_versions (
     version       INTEGER NOT NULL,
     path          TEXT NOT NULL,
     content       TEXT NOT NULL,
+    facts_schema  TEXT NOT NULL DEFAULT '',
     first_seen_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS decisions (
-    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq           INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL DEFAULT 'decision',
     decision_id   TEXT NOT NULL UNIQUE,
     program       TEXT NOT NULL,
     fiscal_year   INTEGER NOT NULL,
@@ -43,11 +41,16 @@ CREATE TABLE IF NOT EXISTS decisions (
     hash          TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS decisions_program_year ON decisions(program, fiscal_year);
+CREATE INDEX IF NOT EXISTS decisions_decided_at ON decisions(decided_at);
 """
 
 
-class SqliteStore:
+class SqliteStore(SqlStore):
+    errors = (sqlite3.Error,)
+
     def __init__(self, path: str) -> None:
+        super().__init__()
+        self.url = "sqlite://:memory:" if path == ":memory:" else f"sqlite:///{path}"
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -59,63 +62,15 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise StoreError("記録先のデータベースを開けません", f"cannot open the store {path!r}: {exc}",
                              code="store_unavailable") from exc
-        self._lock = threading.Lock()
 
-    def save_rule_version(self, sha256: str, program: str, version: int, path: str, content: str) -> None:
-        with self._lock:
-            self._db.execute(
-                "INSERT OR IGNORE INTO rule_versions(sha256, program, version, path, content, first_seen_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)", (sha256, program, version, path, content, datetime.now(UTC).isoformat()))
+    def _conn(self) -> Any:
+        return self._db
 
-    def append(self, decision: Mapping[str, Any], facts: Mapping[str, Any], rule_text: str) -> dict[str, Any]:
-        body = record_body(decision, facts)
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.execute(
-                    "INSERT OR IGNORE INTO rule_versions(sha256, program, version, path, content, first_seen_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (decision["rules_sha256"], decision["program"], decision["rules_version"], "",
-                     rule_text, decision["decided_at"]))
-                row = self._db.execute("SELECT hash FROM decisions ORDER BY seq DESC LIMIT 1").fetchone()
-                prev_hash = row[0] if row else GENESIS_HASH
-                digest = chain_hash(prev_hash, body)
-                cursor = self._db.execute(
-                    "INSERT INTO decisions(decision_id, program, fiscal_year, rules_version, rules_sha256, "
-                    "decided_at, facts, decision, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (decision["decision_id"], decision["program"], decision["fiscal_year"], decision["rules_version"],
-                     decision["rules_sha256"], decision["decided_at"], json.dumps(facts, ensure_ascii=False),
-                     json.dumps(decision, ensure_ascii=False), prev_hash, digest))
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                try:
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass  # a closed or broken connection has no transaction left to roll back
-                raise StoreError("判定を記録できなかったため、判定結果は返せません",
-                                 f"the decision could not be recorded, so it is not answered: {exc}",
-                                 code="store_write_failed") from exc
-        return {"seq": cursor.lastrowid, "prev_hash": prev_hash, "hash": digest}
+    def _begin_write(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
 
-    def get(self, decision_id: str) -> dict[str, Any] | None:
-        with self._lock:
-            row = self._db.execute("SELECT seq, facts, decision, prev_hash, hash FROM decisions WHERE decision_id = ?",
-                                   (decision_id,)).fetchone()
-        if row is None:
-            return None
-        seq, facts, decision, prev_hash, digest = row
-        return {"decision": json.loads(decision), "facts": json.loads(facts),
-                "log": {"seq": seq, "prev_hash": prev_hash, "hash": digest}}
-
-    def rule_version_text(self, sha256: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT content FROM rule_versions WHERE sha256 = ?", (sha256,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def count(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT count(*) FROM decisions").fetchone()[0])
+    def _in_transaction(self) -> bool:
+        return self._db.in_transaction
 
     def close(self) -> None:
         with self._lock:

@@ -50,6 +50,9 @@ def _differential(ctx: dict[str, Any]) -> None:
     facts = validate_facts(rv, ctx["request"]["facts"])
     derived, _ = derive_values(rv, facts)
     expected = fired_rules(rv, facts, derived)
+    if body["eligible"] is False:
+        # An ineligible decision computes no amounts, so it reports no component conditions.
+        expected = frozenset(rule for rule in expected if not rule.startswith("component__"))
     engine: set[str] = set()
     for r in body["reasons"]:
         if r["kind"] == "clause" and r["outcome"] == "met":

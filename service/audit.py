@@ -1,0 +1,225 @@
+"""Auditors' and policy owners' tools over the decision log: replay, redecide, verify, impact.
+
+- **replay** re-runs a recorded decision's canonical facts under the exact rule text it was decided by,
+  read from the store by its sha256 (never from today's ``rules/``), and compares field by field;
+- **redecide** decides the same facts under the version in force today: the auditor's "what changed";
+- **verify** checks the hash chain of the whole log (``store.base.verify_chain``);
+- **impact** decides the logged applications of the draft's programs and fiscal years under a draft
+  rule set and reports flips and yen deltas, before the draft is published.
+
+Nothing here writes to the log: a replay or an impact run is a computation, not a decision.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .canonical import canonical_json
+from .decide import Decider
+from .errors import DecisionNotFoundError, HojoError, StoreError
+from .rulebook.load import load_rule_text
+from .rulebook.model import RuleVersion
+from .store import LogRow, Query, SqlStore, verify_chain
+
+__all__ = ["Auditor", "Progress", "diff"]
+
+#: the fields a replay recomputes; the rest (id, fiscal year, time) are the record's own
+DECIDED_FIELDS = ("program", "rules_version", "rules_sha256", "ruleset", "eligible", "amount_yen", "cap_yen",
+                  "results", "breakdown", "reasons")
+
+Progress = Callable[[int, int | None], None]
+
+
+def diff(recorded: Any, replayed: Any, path: str = "$") -> list[dict[str, Any]]:
+    """Return every place where two JSON values differ, as ``{path, recorded, replayed}``."""
+    if isinstance(recorded, Mapping) and isinstance(replayed, Mapping):
+        out = []
+        for key in sorted(set(recorded) | set(replayed)):
+            if key not in recorded or key not in replayed:
+                out.append({"path": f"{path}.{key}", "recorded": recorded.get(key), "replayed": replayed.get(key)})
+            else:
+                out += diff(recorded[key], replayed[key], f"{path}.{key}")
+        return out
+    if isinstance(recorded, list) and isinstance(replayed, list) and len(recorded) == len(replayed):
+        return [d for i, (a, b) in enumerate(zip(recorded, replayed, strict=True)) for d in diff(a, b, f"{path}[{i}]")]
+    if canonical_json(recorded) != canonical_json(replayed):
+        return [{"path": path, "recorded": recorded, "replayed": replayed}]
+    return []
+
+
+@dataclass
+class _Tally:
+    decisions: int = 0
+    changed: int = 0
+    eligible_to_ineligible: int = 0
+    ineligible_to_eligible: int = 0
+    to_undetermined: int = 0
+    from_undetermined: int = 0
+    facts_invalid: int = 0
+    yen_delta: int = 0
+
+    def add(self, before: Mapping[str, Any], after: Mapping[str, Any] | None) -> bool:
+        self.decisions += 1
+        if after is None:
+            self.facts_invalid += 1
+            self.changed += 1
+            return True
+        was, now = before["eligible"], after["eligible"]
+        if was is True and now is False:
+            self.eligible_to_ineligible += 1
+        elif was is False and now is True:
+            self.ineligible_to_eligible += 1
+        elif was is not None and now is None:
+            self.to_undetermined += 1
+        elif was is None and now is not None:
+            self.from_undetermined += 1
+        self.yen_delta += (after["amount_yen"] or 0) - (before["amount_yen"] or 0)
+        moved = (was, before["amount_yen"], before["cap_yen"]) != (now, after["amount_yen"], after["cap_yen"])
+        self.changed += moved
+        return moved
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Auditor:
+    """Reads the log of ``store`` and decides with ``decider`` (whose rulebook is today's ``rules/``)."""
+
+    store: SqlStore
+    decider: Decider
+    paths: Any
+    _stored: dict[str, RuleVersion] = field(default_factory=dict)
+
+    # -- the exact version a record was decided by ---------------------------------------------------
+    def stored_version(self, sha256: str) -> RuleVersion:
+        """Return the rule version with this sha256, compiled from the text kept in the store."""
+        if sha256 in self._stored:
+            return self._stored[sha256]
+        kept = self.store.rule_version(sha256)
+        if kept is None:
+            raise StoreError("判定に使われた規則の版が記録にありません",
+                             f"the store holds no rule text with sha256 {sha256}", code="rule_version_missing")
+        rv = load_rule_text(kept["content"], f"store:{kept['program']}@{kept['version']}#{sha256[:12]}",
+                            self.paths.schemas, self.paths.seeds, facts_schema_text=kept["facts_schema"] or None,
+                            check_quotes=False)
+        if rv.sha256 != sha256:  # the text is what was hashed when it was used, or the store was altered
+            raise StoreError("記録された規則の本文がハッシュと一致しません",
+                             f"the stored rule text does not match its sha256 {sha256}", code="rule_version_altered")
+        self.decider.register(rv)
+        self._stored[sha256] = rv
+        return rv
+
+    def _record(self, decision_id: str) -> dict[str, Any]:
+        record = self.store.get(decision_id)
+        if record is None:
+            raise DecisionNotFoundError(f"判定 {decision_id} はありません", f"no decision {decision_id}",
+                                        code="decision_not_found")
+        return record
+
+    # -- replay ---------------------------------------------------------------------------------------
+    def replay(self, decision_id: str) -> dict[str, Any]:
+        return self._replay(self._record(decision_id))
+
+    def _replay(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        recorded = record["decision"]
+        rv = self.stored_version(recorded["rules_sha256"])
+        body = self.decider.decide(rv, record["facts"])
+        replayed = {**recorded, **{key: body[key] for key in DECIDED_FIELDS}}
+        differences = diff(recorded, replayed)
+        return {"decision_id": recorded["decision_id"], "identical": not differences,
+                "rules_sha256": rv.sha256, "ruleset": rv.name, "differences": differences,
+                "canonical": canonical_json(replayed)}
+
+    def replay_all(self, query: Query | None = None, progress: Progress | None = None) -> dict[str, Any]:
+        """Replay every recorded decision the query selects; return the summary and every difference."""
+        started, total = time.monotonic(), self.store.count()
+        identical, different, failed = 0, [], []
+        seen = 0
+        for row in self._decision_rows(query or Query()):
+            seen += 1
+            try:
+                result = self._replay(row.record())
+            except HojoError as exc:
+                failed.append({"decision_id": row.record_id, "code": exc.code, "message_en": exc.message_en})
+            else:
+                if result["identical"]:
+                    identical += 1
+                else:
+                    different.append({"decision_id": row.record_id, "differences": result["differences"]})
+            if progress:
+                progress(seen, total)
+        elapsed = time.monotonic() - started
+        return {"replayed": seen, "identical": identical, "different": len(different), "failed": len(failed),
+                "differences": different, "failures": failed, "elapsed_seconds": round(elapsed, 3),
+                "per_second": round(seen / elapsed) if elapsed > 0 else None}
+
+    def _decision_rows(self, query: Query) -> Iterator[LogRow]:
+        return (row for row in self.store.rows(query) if row.kind == "decision")
+
+    # -- redecide -------------------------------------------------------------------------------------
+    def redecide(self, decision_id: str) -> dict[str, Any]:
+        """What today's rules decide for the recorded facts, and how that differs from the record."""
+        record = self._record(decision_id)
+        recorded = record["decision"]
+        rv = self.decider.rulebook.select(recorded["program"], recorded["fiscal_year"])
+        facts = self.decider.validate_facts(rv, record["facts"])
+        body = self.decider.decide(rv, facts)
+        today = {**recorded, **{key: body[key] for key in DECIDED_FIELDS}}
+        differences = diff(recorded, today)
+        return {"decision_id": decision_id, "identical": not differences, "recorded_ruleset": recorded["ruleset"],
+                "today_ruleset": rv.name, "today": today, "differences": differences}
+
+    # -- the chain ------------------------------------------------------------------------------------
+    def verify(self, expected: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        return verify_chain(self.store.rows(), expected)
+
+    # -- impact of a draft ----------------------------------------------------------------------------
+    def impact(self, draft: Iterable[RuleVersion], query: Query | None = None, progress: Progress | None = None,
+               max_listed: int = 1000) -> dict[str, Any]:
+        """Decide the logged applications under ``draft`` (not logged) and report what would change."""
+        started = time.monotonic()
+        drafts: dict[str, list[RuleVersion]] = {}
+        for rv in draft:
+            self.decider.register(rv)
+            drafts.setdefault(rv.program, []).append(rv)
+        tallies = {program: _Tally() for program in drafts}
+        changed: list[dict[str, Any]] = []
+        seen, total = 0, self.store.count()
+        for row in self._decision_rows(query or Query()):
+            seen += 1
+            if progress and seen % 500 == 0:
+                progress(seen, total)
+            candidates = [rv for rv in drafts.get(row.program, [])
+                          if rv.from_fiscal_year <= row.fiscal_year <= rv.to_fiscal_year]
+            if not candidates:
+                continue
+            rv = max(candidates, key=lambda v: v.version)
+            record = row.record()
+            before = record["decision"]
+            try:
+                after: dict[str, Any] | None = self.decider.decide(rv, self.decider.validate_facts(rv, record["facts"]))
+            except HojoError:
+                after = None  # the draft's facts schema refuses the recorded facts
+            if tallies[row.program].add(before, after) and len(changed) < max_listed:
+                changed.append({
+                    "decision_id": row.record_id, "program": row.program, "fiscal_year": row.fiscal_year,
+                    "before": {k: before[k] for k in ("ruleset", "eligible", "amount_yen", "cap_yen")},
+                    "after": None if after is None else {k: after[k] for k in ("ruleset", "eligible", "amount_yen",
+                                                                               "cap_yen")}})
+        if progress:
+            progress(seen, total)
+        total_tally = _Tally()
+        for tally in tallies.values():
+            for key, value in tally.as_dict().items():
+                setattr(total_tally, key, getattr(total_tally, key) + value)
+        elapsed = time.monotonic() - started
+        return {"draft": {program: [f"{rv.name}#{rv.sha256[:12]}" for rv in versions]
+                          for program, versions in drafts.items()},
+                "scanned": seen, "programs": {p: t.as_dict() for p, t in sorted(tallies.items())},
+                "total": total_tally.as_dict(), "changed": changed,
+                "changed_listed": len(changed), "elapsed_seconds": round(elapsed, 3)}
+

@@ -1,0 +1,170 @@
+"""What the SQLite and PostgreSQL stores share: the tables, the chained append, reads and listings.
+
+A backend supplies the connection, its parameter style, how a write transaction takes the chain's lock
+(so several processes appending at once still build one chain), and which exceptions are its own.
+Every statement is written once, here, with ``?`` placeholders.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from ..canonical import canonical_json
+from ..errors import StoreError
+from .base import GENESIS_HASH, LogRow, Query, chain_hash, record_body
+
+__all__ = ["SqlStore"]
+
+_COLUMNS = ("seq, kind, decision_id, program, fiscal_year, rules_sha256, decided_at, facts, decision, "
+            "prev_hash, hash")
+
+
+class SqlStore:
+    """The log over a DB-API connection; subclasses set the dialect (see the module docstring)."""
+
+    url: str
+    #: the backend's exception base class(es)
+    errors: tuple[type[BaseException], ...] = ()
+    placeholder = "?"
+    #: DDL, one statement per item
+    schema: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    # -- dialect hooks ---------------------------------------------------------------------------------
+    def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        if self.placeholder != "?":
+            sql = sql.replace("?", self.placeholder)
+        return self._conn().execute(sql, params)
+
+    def _conn(self) -> Any:
+        raise NotImplementedError
+
+    def _begin_write(self) -> None:
+        raise NotImplementedError
+
+    def _in_transaction(self) -> bool:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def _insert_rule_version_sql(self) -> str:
+        return ("INSERT INTO rule_versions(sha256, program, version, path, content, facts_schema, first_seen_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING")
+
+    # -- writing ---------------------------------------------------------------------------------------
+    def save_rule_version(self, sha256: str, program: str, version: int, path: str, content: str,
+                          facts_schema: str = "") -> None:
+        with self._lock:
+            try:
+                self._execute(self._insert_rule_version_sql(),
+                              (sha256, program, version, path, content, facts_schema, datetime.now(UTC).isoformat()))
+                if facts_schema:  # a row first kept by append() (no schema text then) gets it now
+                    self._execute("UPDATE rule_versions SET facts_schema = ? WHERE sha256 = ? AND facts_schema = ''",
+                                  (facts_schema, sha256))
+            except self.errors as exc:
+                raise StoreError("規則の版を記録できません", f"cannot keep the rule version: {exc}",
+                                 code="store_write_failed") from exc
+
+    def append(self, decision: Mapping[str, Any], facts: Mapping[str, Any], rule_text: str,
+               kind: str = "decision") -> dict[str, Any]:
+        body = record_body(decision, facts)
+        with self._lock:
+            try:
+                self._begin_write()
+                self._execute(self._insert_rule_version_sql(),
+                              (decision["rules_sha256"], decision["program"], decision["rules_version"], "",
+                               rule_text, "", decision["decided_at"]))
+                row = self._execute("SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1").fetchone()
+                seq, prev_hash = (int(row[0]) + 1, str(row[1])) if row else (1, GENESIS_HASH)
+                digest = chain_hash(prev_hash, body)
+                self._execute(
+                    f"INSERT INTO decisions({_COLUMNS}, rules_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (seq, kind, decision["decision_id"], decision["program"], decision["fiscal_year"],
+                     decision["rules_sha256"], decision["decided_at"], canonical_json(facts),
+                     canonical_json(decision), prev_hash, digest, decision["rules_version"]))
+                self._execute("COMMIT")
+            except self.errors as exc:
+                self._roll_back()
+                raise StoreError("判定を記録できなかったため、判定結果は返せません",
+                                 f"the decision could not be recorded, so it is not answered: {exc}",
+                                 code="store_write_failed") from exc
+        return {"seq": seq, "prev_hash": prev_hash, "hash": digest}
+
+    def _roll_back(self) -> None:
+        try:
+            if self._in_transaction():
+                self._execute("ROLLBACK")
+        except self.errors:
+            pass  # a closed or broken connection has no transaction left to roll back
+
+    # -- reading ---------------------------------------------------------------------------------------
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        with self._lock:
+            try:
+                return list(self._execute(sql, params).fetchall())
+            except self.errors as exc:
+                raise StoreError("記録を読めません", f"cannot read the store: {exc}", code="store_unavailable") from exc
+
+    def get(self, decision_id: str) -> dict[str, Any] | None:
+        rows = self._read(f"SELECT {_COLUMNS} FROM decisions WHERE decision_id = ?", (decision_id,))
+        return _row(rows[0]).record() if rows else None
+
+    def rule_version(self, sha256: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT program, version, path, content, facts_schema FROM rule_versions WHERE sha256 = ?",
+                          (sha256,))
+        if not rows:
+            return None
+        program, version, path, content, facts_schema = rows[0]
+        return {"sha256": sha256, "program": program, "version": int(version), "path": path, "content": content,
+                "facts_schema": facts_schema}
+
+    def rule_version_text(self, sha256: str) -> str | None:
+        found = self.rule_version(sha256)
+        return None if found is None else str(found["content"])
+
+    def rows(self, query: Query | None = None, page_size: int = 2000) -> Iterator[LogRow]:
+        """Yield rows in seq order, a page at a time (the lock is not held between pages)."""
+        query = query or Query()
+        after, left = query.after_seq, query.limit
+        while left is None or left > 0:
+            where: list[str] = ["seq > ?"]
+            params: list[Any] = [after]
+            for column, value, op in (("program", query.program, "="), ("fiscal_year", query.fiscal_year, "="),
+                                      ("kind", query.kind, "="), ("decided_at", query.decided_from, ">="),
+                                      ("decided_at", query.decided_to, "<")):
+                if value is not None:
+                    where.append(f"{column} {op} ?")
+                    params.append(value)
+            size = page_size if left is None else min(page_size, left)
+            page = self._read(f"SELECT {_COLUMNS} FROM decisions WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
+                              (*params, size))
+            for raw in page:
+                yield _row(raw)
+            if len(page) < size:
+                return
+            after = int(page[-1][0])
+            if left is not None:
+                left -= len(page)
+
+    def head(self) -> dict[str, Any]:
+        rows = self._read("SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1")
+        count = self.count()
+        if not rows:
+            return {"count": 0, "last_seq": 0, "head_hash": GENESIS_HASH}
+        return {"count": count, "last_seq": int(rows[0][0]), "head_hash": str(rows[0][1])}
+
+    def count(self) -> int:
+        return int(self._read("SELECT count(*) FROM decisions")[0][0])
+
+
+def _row(raw: Any) -> LogRow:
+    seq, kind, record_id, program, fiscal_year, sha, decided_at, facts, decision, prev_hash, digest = raw
+    return LogRow(seq=int(seq), kind=kind, record_id=record_id, program=program, fiscal_year=int(fiscal_year),
+                  rules_sha256=sha, decided_at=decided_at, facts_text=facts, decision_text=decision,
+                  prev_hash=prev_hash, hash=digest)
