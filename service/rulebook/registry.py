@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import NoRuleVersionError, NotDecidableError, Problem, RuleFileError, UnknownProgramError
 from .load import load_rule_file, rule_files
+from .allocation_programs import AllocationProgram, allocation_files, load_allocation_file
 from .model import RuleVersion
 from .reference_programs import ReferenceProgram, load_reference_file, reference_files
 
@@ -16,11 +17,16 @@ __all__ = ["Rulebook"]
 class Rulebook:
     """Every rule version by program; the one in force for a fiscal year is the highest published one."""
 
-    def __init__(self, versions: Iterable[RuleVersion], references: Iterable[ReferenceProgram] = ()) -> None:
+    def __init__(self, versions: Iterable[RuleVersion], references: Iterable[ReferenceProgram] = (),
+                 allocations: Iterable[AllocationProgram] = ()) -> None:
         self._by_program: dict[str, dict[int, RuleVersion]] = {}
         for rv in versions:
             self._by_program.setdefault(rv.program, {})[rv.version] = rv
         self.references: dict[str, ReferenceProgram] = {ref.program: ref for ref in references}
+        #: allocation programs (``allocation_v<N>.yaml``) by program and version; a folder may also hold v<N>.yaml
+        self.allocations: dict[str, dict[int, AllocationProgram]] = {}
+        for ap in allocations:
+            self.allocations.setdefault(ap.program, {})[ap.version] = ap
 
     @classmethod
     def from_dir(cls, rules: Path, schemas: Path, seeds: Path) -> Rulebook:
@@ -40,10 +46,19 @@ class Rulebook:
         problems += [Problem(f"rules/{program}/reference.yaml", "reference_and_rules",
                              "参照のみの制度に規則の版があります", "a reference program must not have rule versions")
                      for program in both]
+        allocations = []
+        for path in allocation_files(rules):
+            try:
+                allocations.append(load_allocation_file(path, rules, schemas, seeds))
+            except RuleFileError as exc:
+                problems += exc.problems or [Problem(str(path), exc.code, exc.message_ja, exc.message_en)]
+        problems += [Problem(f"rules/{program}/reference.yaml", "reference_and_allocation",
+                             "参照のみの制度に配分ファイルがあります", "a reference program must not have an allocation")
+                     for program in sorted({ap.program for ap in allocations} & {ref.program for ref in references})]
         if problems:
             raise RuleFileError("規則ファイルに誤りがあります", f"{len(problems)} problem(s) in rule files",
                                 code="rule_files", problems=problems)
-        return cls(versions, references)
+        return cls(versions, references, allocations)
 
     @property
     def programs(self) -> Mapping[str, Mapping[int, RuleVersion]]:
@@ -62,6 +77,13 @@ class Rulebook:
                 code="not_decidable",
                 problems=[Problem("$.program", "not_decidable", why["ja"], why["en"])],
                 details={"program": self.references[program].summary()})
+        if versions is None and program in self.allocations:
+            raise NotDecidableError(
+                f"制度「{program}」は予算の配分です。POST /v1/allocations に全申請者をまとめて送ってください",
+                f"program '{program}' is an allocation: send every applicant at once to POST /v1/allocations",
+                code="allocation_program",
+                problems=[Problem("$.program", "allocation_program", "申請ごとには判定しない配分の制度です",
+                                  "a budget allocation, not decided one application at a time")])
         if versions is None:
             raise UnknownProgramError(f"制度「{program}」はありません", f"unknown program '{program}'",
                                       code="unknown_program", details={"programs": sorted(self._by_program)})
@@ -91,3 +113,42 @@ class Rulebook:
                 details={"fiscal_years_available": years})
         return max(in_force, key=lambda rv: rv.version)
 
+    def select_allocation(self, program: str, fiscal_year: int, version: int | None = None) -> AllocationProgram:
+        """Return the allocation version pinned, or the highest published one in force for ``fiscal_year``."""
+        versions = self.allocations.get(program)
+        if versions is None:
+            if program in self._by_program or program in self.references:
+                raise NotDecidableError(
+                    f"制度「{program}」には配分の規則がありません（申請ごとの判定は POST /v1/decisions）",
+                    f"program '{program}' has no allocation rules (decide applications with POST /v1/decisions)",
+                    code="not_an_allocation",
+                    problems=[Problem("$.program", "not_an_allocation", "配分の規則がない制度です",
+                                      "the program has no allocation file")],
+                    details={"allocations": sorted(self.allocations)})
+            raise UnknownProgramError(f"制度「{program}」はありません", f"unknown program '{program}'",
+                                      code="unknown_program", details={"allocations": sorted(self.allocations)})
+        years = sorted({y for ap in versions.values() if ap.status == "published"
+                        for y in range(ap.from_fiscal_year, ap.to_fiscal_year + 1)})
+        if version is not None:
+            pinned = versions.get(version)
+            if pinned is None or not pinned.in_force(fiscal_year):
+                raise NoRuleVersionError(
+                    f"配分の版 {version} は {fiscal_year} 年度に適用されません",
+                    f"allocation version {version} does not apply to fiscal year {fiscal_year}",
+                    code="version_not_in_force",
+                    problems=[Problem("$.version", "version_not_in_force",
+                                      f"{fiscal_year} 年度に適用される版ではありません",
+                                      f"not a published version in force for fiscal year {fiscal_year}")],
+                    details={"versions": sorted(versions)})
+            return pinned
+        in_force = [ap for ap in versions.values() if ap.in_force(fiscal_year)]
+        if not in_force:
+            shown = ", ".join(str(y) for y in years)
+            raise NoRuleVersionError(
+                f"{program} には {fiscal_year} 年度の配分の規則がありません（ある年度: {shown}）",
+                f"{program} has no allocation rules for fiscal year {fiscal_year} (available: {shown})",
+                code="no_rule_version",
+                problems=[Problem("$.fiscal_year", "no_rule_version", f"規則のある年度: {shown}",
+                                  f"fiscal years with rules: {shown}")],
+                details={"fiscal_years_available": years})
+        return max(in_force, key=lambda ap: ap.version)

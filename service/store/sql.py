@@ -162,6 +162,46 @@ class SqlStore:
     def count(self) -> int:
         return int(self._read("SELECT count(*) FROM decisions")[0][0])
 
+    # -- archive: the whole store as JSON lines, and back ----------------------------------------------
+    def dump(self) -> Iterator[dict[str, Any]]:
+        """Yield every rule version, then every log row with all its columns, verbatim (an archive)."""
+        for sha, program, version, path, content, facts_schema, first_seen in self._read(
+                "SELECT sha256, program, version, path, content, facts_schema, first_seen_at FROM rule_versions "
+                "ORDER BY sha256"):
+            yield {"rule_version": {"sha256": sha, "program": program, "version": int(version), "path": path,
+                                    "content": content, "facts_schema": facts_schema, "first_seen_at": first_seen}}
+        for raw in self._read(f"SELECT {_COLUMNS}, rules_version FROM decisions ORDER BY seq"):
+            yield {"row": dict(zip((*_COLUMNS.split(", "), "rules_version"), raw, strict=True))}
+
+    def restore(self, items: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> int:
+        """Load an archive from :meth:`dump` into this empty store, byte for byte; return the rows loaded."""
+        if self.count():
+            raise StoreError("空でない記録先には復元できません", "restore needs an empty store", code="store_not_empty")
+        rows = 0
+        with self._lock:
+            try:
+                self._begin_write()
+                for item in items:
+                    if "rule_version" in item:
+                        rv = item["rule_version"]
+                        self._execute(self._insert_rule_version_sql(),
+                                      (rv["sha256"], rv["program"], rv["version"], rv["path"], rv["content"],
+                                       rv["facts_schema"], rv["first_seen_at"]))
+                    else:
+                        row = item["row"]
+                        names = list(row)
+                        self._execute(f"INSERT INTO decisions({', '.join(names)}) VALUES "
+                                      f"({', '.join('?' for _ in names)})", tuple(row[n] for n in names))
+                        rows += 1
+                self._execute("COMMIT")
+            except Exception as exc:  # the backend's errors, or an archive line without its fields
+                self._roll_back()
+                if not isinstance(exc, (*self.errors, KeyError)):
+                    raise
+                raise StoreError("記録を復元できません", f"cannot restore the archive: {exc}",
+                                 code="store_restore_failed") from exc
+        return rows
+
 
 def _row(raw: Any) -> LogRow:
     seq, kind, record_id, program, fiscal_year, sha, decided_at, facts, decision, prev_hash, digest = raw
