@@ -59,15 +59,33 @@ class DecisionService:
         return {**record["decision"], "facts": record["facts"], "log": record["log"]}
 
     def programs(self) -> list[dict[str, Any]]:
-        """Every program: decided (``decide``), partly decided (``partly``: open questions) or ``reference``."""
+        """Every program: ``decide``, ``partly`` (open questions), ``reference`` or ``allocation`` (a shared budget)."""
         listing = [ref.summary() for ref in self.rulebook.references.values()]
         for program, versions in sorted(self.rulebook.programs.items()):
             newest = versions[max(versions)]
-            partly = any(rv.document.get("open_questions") for rv in versions.values())
+            # "partly": some version leaves every eligible application undetermined (an open question with no
+            # condition); open questions that concern only some cases leave the program "decide".
+            partly = any("when" not in q for rv in versions.values() for q in rv.document.get("open_questions", []))
             listing.append({
                 "program": program, "name_ja": newest.document["name_ja"], "name_en": newest.document["name_en"],
                 "status": "partly" if partly else "decide", "source": dict(newest.document["source"]),
+                "open_questions": sorted({q["id"] for rv in versions.values()
+                                          for q in rv.document.get("open_questions", [])}),
                 "fiscal_years": sorted({y for rv in versions.values() if rv.status == "published"
                                         for y in range(rv.from_fiscal_year, rv.to_fiscal_year + 1)}),
                 "versions": [rv.summary() for _, rv in sorted(versions.items())]})
+        by_id = {entry["program"]: entry for entry in listing}
+        for program, allocations in sorted(self.rulebook.allocations.items()):
+            newest_allocation = allocations[max(allocations)]
+            summaries = [ap.summary() for _, ap in sorted(allocations.items())]
+            if program in by_id:  # a decided program whose documents also state a pro-rata rule (交付率)
+                by_id[program]["allocations"] = summaries
+                continue
+            listing.append({
+                "program": program, "name_ja": newest_allocation.document["name_ja"],
+                "name_en": newest_allocation.document["name_en"], "status": "allocation",
+                "source": dict(newest_allocation.document["source"]),
+                "fiscal_years": sorted({y for ap in allocations.values() if ap.status == "published"
+                                        for y in range(ap.from_fiscal_year, ap.to_fiscal_year + 1)}),
+                "versions": summaries})
         return sorted(listing, key=lambda entry: entry["program"])

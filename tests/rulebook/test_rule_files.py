@@ -124,3 +124,68 @@ def test_every_real_rule_file_loads() -> None:
             "kokuho_healthup_prefectural@1", "kokuho_healthup_prefectural@2"} <= names
     # 41 decide/partly programs of the catalog, each with at least one version; 17 reference programs.
     assert len(rulebook.programs) >= 41 and len(rulebook.references) == 17
+
+
+# --- the arithmetic, list and open-question constructs ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def constructs(schemas: Path):  # type: ignore[no-untyped-def]
+    rv = load(HERE / "good" / "constructs_program.yaml", schemas)
+    return rv, Decider(Rulebook([rv]), differential=True)
+
+
+def test_marginal_slices_of_a_decimal_fact(constructs) -> None:  # type: ignore[no-untyped-def]
+    # (empty activity and claim lists sum to 0; an absent list would leave the basis, so the amount, not stated)
+    # 5.0‰ of 100億円: (1.5 × 1/3 + 1.5 × 4/9 + 0.5 × 2/3) × 10,000,000 = 15,000,000 (catalog E04 example 1)
+    d = decide(constructs, applicant_type="kumiai", ratio_permille="5.0", remuneration_yen=10_000_000_000)
+    assert (d["eligible"], d["amount_yen"]) == (True, None)  # the lists are not given: the basis is not stated
+    d = decide(constructs, applicant_type="kumiai", ratio_permille="5.0", remuneration_yen=10_000_000_000,
+               activities=[], claims_yen=[])
+    assert (d["eligible"], d["amount_yen"]) == (True, 15_000_000)
+    # 4.5‰: 0.5 + 0.6666… = 7/6 × 10,000,000 = 11,666,666.67 → 11,666,666 (one rounding, at the end)
+    d = decide(constructs, applicant_type="kumiai", ratio_permille="4.5", remuneration_yen=10_000_000_000,
+               activities=[], claims_yen=[])
+    assert d["amount_yen"] == 11_666_666
+    # 1.5‰ exactly is not over 1.5 (ceil(15.0) = 15); 1.51 is (ceil(15.1) = 16): 0.01 × 1/3 × 10,000,000
+    at_the_edge = decide(constructs, applicant_type="kumiai", ratio_permille="1.5", remuneration_yen=10**10)
+    assert at_the_edge["eligible"] is False
+    assert decide(constructs, applicant_type="kumiai", ratio_permille="1.51", remuneration_yen=10**10,
+                  activities=[], claims_yen=[])["amount_yen"] == 33_333
+
+
+def test_each_by_item_and_item_of_a_scalar_list(constructs) -> None:  # type: ignore[no-untyped-def]
+    base = {"applicant_type": "kyokai", "ratio_permille": "1.6", "remuneration_yen": 0}
+    d = decide(constructs, **base, activities=[{"activity": "x", "cost_yen": 4_000_000},
+                                               {"activity": "y", "cost_yen": 3_000_000},
+                                               {"activity": "y", "cost_yen": 1}],
+               claims_yen=[800_000, 800_001, 1_200_000])
+    by_id = {b["component"]: b["yen"] for b in d["breakdown"]}
+    # 2,000,000 + 2,000,000 + 2/3 yen; claims: 0 + 1 + 400,000
+    assert by_id["per_activity"] == "12000002/3" and by_id["claims_over_threshold"] == 400_001
+    assert d["amount_yen"] == 4_400_001  # floor(4,400,001.67)
+
+
+def test_one_of_round_to_100_yen_by_fact_and_results_from_components(constructs) -> None:  # type: ignore[no-untyped-def]
+    # 50,500 + 10.70% × 470,000 = 100,790 → 100,700 (100円未満切り捨て)
+    d = decide(constructs, applicant_type="kumiai", ratio_permille="2", remuneration_yen=0, premium_rate="10.70%",
+               income_yen=470_000)
+    assert d["results"]["premium_yen"] == 100_700
+    d = decide(constructs, applicant_type="kokuho", ratio_permille="2", remuneration_yen=0, premium_rate="10.70%",
+               income_yen=470_000)
+    assert d["eligible"] is False and d["results"]["premium_yen"] is None  # not eligible: no amounts computed
+    assert outcome(d, "society_or_absent") == "not_met"
+
+
+def test_an_open_question_leaves_the_decision_undetermined_only_where_it_applies(constructs) -> None:  # type: ignore[no-untyped-def]
+    facts = {"applicant_type": "kumiai", "ratio_permille": "5.0", "remuneration_yen": 10_000_000_000,
+             "activities": [], "claims_yen": []}
+    d = decide(constructs, **facts, joint=True)
+    assert (d["eligible"], d["amount_yen"]) == (None, None)
+    assert outcome(d, "joint_rate_not_stated") == "undetermined"
+    rate = next(r for r in d["reasons"] if r["kind"] == "rate")
+    assert "補助額は示しません" in rate["message_ja"]  # no amount in the reasons either
+    d = decide(constructs, **facts, joint=False)
+    assert (d["eligible"], d["amount_yen"]) == (True, 15_000_000) and outcome(d, "joint_rate_not_stated") == "not_met"
+    d = decide(constructs, **{**facts, "applicant_type": "kokuho"}, joint=True)
+    assert d["eligible"] is False and outcome(d, "joint_rate_not_stated") == "met"  # applies, but moot
