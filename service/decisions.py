@@ -22,7 +22,7 @@ from .store import SqlStore
 __all__ = ["DecisionService"]
 
 _FIELD_ORDER = ("decision_id", "program", "fiscal_year", "rules_version", "rules_sha256", "ruleset", "eligible",
-                "amount_yen", "cap_yen", "results", "breakdown", "reasons", "decided_at")
+                "amount_yen", "cap_yen", "results", "breakdown", "reasons", "decided_at", "requested_by")
 
 
 class DecisionService:
@@ -36,7 +36,7 @@ class DecisionService:
         for rv in rulebook.all_versions():
             store.save_rule_version(rv.sha256, rv.program, rv.version, rv.path, rv.text, rv.facts_schema_text)
 
-    def decide(self, request: Any) -> dict[str, Any]:
+    def decide(self, request: Any, requested_by: str = "cli") -> dict[str, Any]:
         """Decide ``{"program", "fiscal_year", "facts"[, "version"]}``, record it, and return the decision."""
         problems = problems_of(self._envelope, request)
         if problems:
@@ -46,7 +46,7 @@ class DecisionService:
         facts = self.decider.validate_facts(rv, request["facts"])
         body = self.decider.decide(rv, facts)
         body.update(decision_id=str(uuid.uuid4()), fiscal_year=request["fiscal_year"],
-                    decided_at=datetime.now(UTC).isoformat(timespec="microseconds"))
+                    decided_at=datetime.now(UTC).isoformat(timespec="microseconds"), requested_by=requested_by)
         decision = {key: body[key] for key in _FIELD_ORDER}
         self.store.append(decision, facts, rv.text)
         return decision

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 FACTS: dict[str, Any] = {"insured_count": 30000, "has_data_health_plan": True, "categories": ["1", "3"],
                          "third_party_evaluation": False, "designated_model": False}
 # Fields that differ between two decisions of the same application by design.
-PER_DECISION = {"decision_id", "decided_at"}
+PER_DECISION = {"decision_id", "decided_at", "requested_by"}
 ALTERED_QUOTE = "ただし、基準額の合算は最大で３事業分までとする"
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from ..auth import AuthError, ForbiddenError, TokenTable
 from ..config import Paths, default_db_url
 from ..decisions import DecisionService
 from ..errors import ApplicationError, DecisionNotFoundError, EngineError, HojoError, StoreError, UnknownProgramError
@@ -24,7 +25,8 @@ __all__ = ["app_from_env", "create_app"]
 log = logging.getLogger("hojo")
 
 _STATUS: list[tuple[type[HojoError], int]] = [
-    (ApplicationError, 422), (UnknownProgramError, 404), (DecisionNotFoundError, 404),
+    (ApplicationError, 422), (UnknownProgramError, 404), (DecisionNotFoundError, 404), (AuthError, 401),
+    (ForbiddenError, 403),
     (StoreError, 503), (EngineError, 500)]
 
 
@@ -32,7 +34,8 @@ def _status(exc: HojoError) -> int:
     return next((status for cls, status in _STATUS if isinstance(exc, cls)), 500)
 
 
-def create_app(paths: Paths | None = None, db_url: str | None = None, differential: bool = False) -> FastAPI:
+def create_app(paths: Paths | None = None, db_url: str | None = None, differential: bool = False,
+               tokens: TokenTable | None = None) -> FastAPI:
     """Return the hojo app; rules are loaded and checked before it serves its first request."""
     paths = paths or Paths.from_env()
 
@@ -41,6 +44,7 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
         rulebook = Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds)
         store = open_store(db_url or default_db_url())
         app.state.service = DecisionService(rulebook, store, paths, differential=differential)
+        app.state.tokens = tokens if tokens is not None else TokenTable.from_env()
         try:
             yield
         finally:
@@ -56,13 +60,17 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     app.include_router(audit.router())
     app.include_router(decisions.router(schema("application.schema.json"), schema("decision.schema.json")))
     app.include_router(programs.router())
+    from . import allocations  # POST /v1/allocations (budget shares; service/allocation.py)
+
+    app.include_router(allocations.router())
 
     @app.exception_handler(HojoError)
     async def hojo_error(_: Request, exc: HojoError) -> JSONResponse:
         status = _status(exc)
         if status >= 500:
             log.error("hojo error %s: %s", exc.code, exc)
-        return JSONResponse({"error": exc.as_dict()}, status_code=status)
+        headers = {"WWW-Authenticate": 'Bearer realm="hojo"'} if status == 401 else None
+        return JSONResponse({"error": exc.as_dict()}, status_code=status, headers=headers)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

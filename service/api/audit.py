@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
+from ..auth import AUDIT, require
 from ..errors import InvalidRequestError, Problem, RuleFileError
 from ..export import csv_lines, jsonl_lines, page
 from ..rulebook.load import load_rule_text
@@ -25,7 +26,9 @@ def _log_query(program: str | None, fiscal_year: int | None, decided_from: str |
 
 
 def router() -> APIRouter:
-    api = APIRouter(tags=["audit"])
+    # Auditors and policy owners only: the log holds every applicant's facts.
+    api = APIRouter(tags=["audit"], dependencies=[Depends(require(*AUDIT))],
+                    responses={401: _ERROR, 403: _ERROR})
 
     @api.get("/v1/decisions", summary="Recorded decisions, for auditors / 判定の一覧・出力",
              responses={422: _ERROR})

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
+from ..auth import ANYONE, AUDIT, Principal, require
+from ..errors import DecisionNotFoundError
 from .body import json_body
 
 __all__ = ["router"]
@@ -14,20 +16,31 @@ _ERROR = {"description": "error: code, message_ja, message_en and, for 422, one 
 
 
 def router(application_schema: dict[str, Any], decision_schema: dict[str, Any]) -> APIRouter:
-    api = APIRouter(prefix="/v1/decisions", tags=["decisions"])
+    api = APIRouter(prefix="/v1/decisions", tags=["decisions"],
+                    responses={401: _ERROR, 403: _ERROR})
 
     @api.post("", summary="Decide an application / 申請を判定する",
               openapi_extra={"requestBody": {"required": True,
                                              "content": {"application/json": {"schema": application_schema}}}},
               responses={200: {"content": {"application/json": {"schema": decision_schema}}},
                          404: _ERROR, 422: _ERROR, 503: _ERROR})
-    def decide(request: Request, body: Annotated[Any, Depends(json_body)]) -> dict[str, Any]:
+    def decide(request: Request, body: Annotated[Any, Depends(json_body)],
+               principal: Annotated[Principal, Depends(require(*ANYONE))]) -> dict[str, Any]:
         """Decide eligibility and the amount in exact yen, record the decision, and return it with reasons."""
-        return request.app.state.service.decide(body)  # type: ignore[no-any-return]
+        return request.app.state.service.decide(body, requested_by=principal.name)  # type: ignore[no-any-return]
 
     @api.get("/{decision_id}", summary="A recorded decision / 記録された判定", responses={404: _ERROR})
-    def get_decision(request: Request, decision_id: str) -> dict[str, Any]:
-        """Return the stored decision with its canonical facts and its log entry (seq, prev_hash, hash)."""
-        return request.app.state.service.get(decision_id)  # type: ignore[no-any-return]
+    def get_decision(request: Request, decision_id: str,
+                     principal: Annotated[Principal, Depends(require(*ANYONE))]) -> dict[str, Any]:
+        """Return the stored decision with its canonical facts and its log entry (seq, prev_hash, hash).
+
+        An applicant sees only the decisions it asked for; an auditor or a policy owner sees every one.
+        """
+        record: dict[str, Any] = request.app.state.service.get(decision_id)
+        if not principal.has(AUDIT) and record.get("requested_by") != principal.name:
+            # The same answer as for an id that does not exist: another applicant's ids are not disclosed.
+            raise DecisionNotFoundError(f"判定 {decision_id} はありません", f"no decision {decision_id}",
+                                        code="decision_not_found")
+        return record
 
     return api

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
+from ..auth import ANYONE, require
 from ..errors import UnknownProgramError
 
 __all__ = ["router"]
 
 
 def router() -> APIRouter:
-    api = APIRouter(prefix="/v1/programs", tags=["programs"])
+    api = APIRouter(prefix="/v1/programs", tags=["programs"], dependencies=[Depends(require(*ANYONE))])
 
     @api.get("", summary="Programs and their rule versions / 制度と規則の版")
     def list_programs(request: Request) -> dict[str, Any]:
