@@ -10,7 +10,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..auth import AuthError, ForbiddenError, TokenTable
 from ..config import Paths, default_db_url
@@ -71,6 +73,27 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
             log.error("hojo error %s: %s", exc.code, exc)
         headers = {"WWW-Authenticate": 'Bearer realm="hojo"'} if status == 401 else None
         return JSONResponse({"error": exc.as_dict()}, status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Query and path parameters FastAPI validates itself: the same error shape as every other 422.
+        problems = []
+        for error in exc.errors():
+            where = "$." + ".".join(str(part) for part in error.get("loc", ()))
+            problems.append({"path": where, "code": str(error.get("type", "invalid")),
+                             "message_ja": f"{where} の値が正しくありません: {error.get('msg', '')}",
+                             "message_en": f"{where}: {error.get('msg', 'invalid')}"})
+        return JSONResponse({"error": {"code": "invalid_parameters", "message_ja": "パラメータに誤りがあります",
+                                       "message_en": "invalid request parameters", "problems": problems}},
+                            status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        words = {404: ("not_found", "そのパスはありません", "no such path"),
+                 405: ("method_not_allowed", "そのメソッドは使えません", "method not allowed")}
+        code, ja, en = words.get(exc.status_code, ("http_error", "要求を処理できません", str(exc.detail)))
+        return JSONResponse({"error": {"code": code, "message_ja": ja, "message_en": en}},
+                            status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
