@@ -25,7 +25,7 @@ from service.api import create_app
 from service.errors import RuleFileError
 from service.rulebook.yaml_strict import load_yaml
 from service.store import open_store, verify_chain
-from tests.conftest import REPO, free_port, start_server
+from tests.conftest import free_port, start_server
 
 FACTS: dict[str, Any] = {"insured_count": 30000, "has_data_health_plan": True, "categories": ["1", "3"],
                          "third_party_evaluation": False, "designated_model": False}
@@ -152,7 +152,7 @@ def test_sigkill_under_load_loses_no_answered_decision(tmp_path: Path) -> None:
         proc = start_server(db, port)
         stop = threading.Event()
 
-        def load() -> None:
+        def load(port: int = port, stop: threading.Event = stop) -> None:
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
                 for _ in range(200):  # bounded: at most 200 requests a thread a cycle
                     if stop.is_set():
@@ -184,4 +184,3 @@ def test_sigkill_under_load_loses_no_answered_decision(tmp_path: Path) -> None:
         assert result["ok"], result["first_broken"]
     finally:
         store.close()
-    assert Path(REPO).is_dir()
