@@ -125,6 +125,15 @@ class Auditor:
         return self._replay(self._record(decision_id))
 
     def _replay(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        if record.get("kind") == "allocation":  # a budget shared out (service/allocation.py), not a decision
+            from .allocation import replay_allocation
+
+            return replay_allocation(record, self.store, self.paths)
+        if record.get("kind") == "publish":  # a publication (service/drafting.py): its rule text is kept intact
+            published = self.stored_version(record["decision"]["rules_sha256"])
+            return {"decision_id": record["decision"]["decision_id"], "identical": True, "kind": "publish",
+                    "rules_sha256": published.sha256, "ruleset": published.name, "differences": [],
+                    "canonical": canonical_json(record["decision"])}
         recorded = record["decision"]
         rv = self.stored_version(recorded["rules_sha256"])
         body = self.decider.decide(rv, record["facts"])

@@ -1,4 +1,4 @@
-"""The ``hojo`` command: serve, decide and check; replay, verify-log, log-head, export, impact, publish, lock."""
+"""The ``hojo`` command: serve, decide, allocate, check; replay, verify-log, log-head, export, impact, publish, lock."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def _decide(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _check(_: argparse.Namespace) -> int:
+def _check(args: argparse.Namespace) -> int:
     from .rulebook.registry import Rulebook
 
     paths = Paths.from_env()
@@ -86,8 +86,69 @@ def _check(_: argparse.Namespace) -> int:
         print(f"ok  {rv.path}  {rv.name}  FY{rv.from_fiscal_year}-{rv.to_fiscal_year}  sha256 {rv.sha256[:12]}")
     for ref in rulebook.references.values():
         print(f"ok  {ref.path}  {ref.program}  reference (not decidable)  sha256 {ref.sha256[:12]}")
+    for allocations in rulebook.allocations.values():
+        for ap in allocations.values():
+            print(f"ok  {ap.path}  {ap.name}  allocation FY{ap.from_fiscal_year}-{ap.to_fiscal_year}  "
+                  f"sha256 {ap.sha256[:12]}")
     print(f"hojo check: {len(versions)} rule version(s) and {len(rulebook.references)} reference program(s) valid, "
           f"every citation found in {paths.seeds}")
+    if getattr(args, "features", None) is not None:
+        return _check_features(paths, args.features)
+    return 0
+
+
+def _check_features(paths: Paths, programs: list[str]) -> int:
+    """``hojo check --features [PROGRAM ...]``: the features (in-process) against ``paths.rules``."""
+    import subprocess
+
+    repo = Path(__file__).resolve().parent.parent
+    selection = "in-process" + (" and (" + " or ".join(programs) + ")" if programs else "")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_features.py",
+                          "-k", selection], cwd=repo, env=dict(os.environ, HOJO_RULES_DIR=str(paths.rules.resolve())),
+                         text=True, capture_output=True)
+    lines = run.stdout.strip().splitlines()
+    if run.returncode != 0:
+        print("\n".join(lines[-30:]))
+    print(f"hojo check --features: {lines[-1] if lines else run.stderr.strip()[-300:]}")
+    return 0 if run.returncode == 0 else 1
+
+
+def _diff(args: argparse.Namespace) -> int:
+    """``hojo diff PROGRAM V1 V2``: what changed between two versions, in words (service/rulediff.py)."""
+    from .rulebook.registry import Rulebook
+    from .rulediff import diff_documents
+
+    paths = Paths.from_env()
+    try:
+        versions = Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds).programs.get(args.program, {})
+    except RuleFileError as exc:
+        _print_json({"error": exc.as_dict()}, sys.stderr)
+        return 1
+    missing = [v for v in (args.v1, args.v2) if v not in versions]
+    if missing:
+        print(f"hojo diff: {args.program} has no version {missing[0]} (versions: {sorted(versions) or '-'})",
+              file=sys.stderr)
+        return 2
+    changes = diff_documents(versions[args.v1].document, versions[args.v2].document)
+    if args.json:
+        _print_json(changes)
+        return 0
+    print(f"{args.program} v{args.v1} → v{args.v2}: {len(changes)} " + ("件の変更" if args.lang == "ja" else "change(s)"))
+    for change in changes:
+        print(f"- {change['ja'] if args.lang == 'ja' else change['en']}")
+    return 0
+
+
+def _explain(service: Any, args: argparse.Namespace) -> int:
+    """``hojo explain DECISION_ID``: a recorded decision's outcome and reasons as readable text."""
+    from .errors import DecisionNotFoundError
+    from .readable import decision_text
+
+    record = service.store.get(args.decision_id)
+    if record is None:
+        raise DecisionNotFoundError(f"判定 {args.decision_id} はありません", f"no decision {args.decision_id}",
+                                    code="decision_not_found")
+    sys.stdout.write(decision_text(record, args.lang))
     return 0
 
 
@@ -219,6 +280,25 @@ def _lock(args: argparse.Namespace) -> int:
     return 0
 
 
+def _allocate(service: Any, args: argparse.Namespace) -> int:
+    """``hojo allocate``: the same code as POST /v1/allocations; the file is a list of applicants or a request."""
+    from .allocation import AllocationService
+    from .strict_json import parse_json
+
+    try:
+        given = parse_json(Path(args.applicants).read_bytes())
+    except OSError as exc:
+        print(f"hojo allocate: cannot read applicants from {args.applicants}: {exc}", file=sys.stderr)
+        return 2
+    request: dict[str, Any] = dict(given) if isinstance(given, dict) else {"applicants": given}
+    request.update(program=args.program, fiscal_year=args.fiscal_year)
+    for key, value in (("budget_yen", args.budget_yen), ("pool", args.pool), ("version", args.version)):
+        if value is not None:
+            request[key] = value
+    _print_json(AllocationService(service).allocate(request))
+    return 0
+
+
 def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--program")
     parser.add_argument("--fiscal-year", type=int)
@@ -244,7 +324,21 @@ def main(argv: list[str] | None = None) -> int:
     decide.add_argument("facts", help="a JSON file with the facts")
     decide.set_defaults(run=_decide)
     check = sub.add_parser("check", help="load and check every rule file, citations and the publication lock")
+    check.add_argument("--features", nargs="*", metavar="PROGRAM",
+                       help="also run the features (in-process), of every program or of those named")
     check.set_defaults(run=_check)
+    diff = sub.add_parser("diff", help="what changed between two versions of a program, in words")
+    diff.add_argument("program")
+    diff.add_argument("v1", type=int)
+    diff.add_argument("v2", type=int)
+    diff.add_argument("--lang", choices=["ja", "en"], default="ja")
+    diff.add_argument("--json", action="store_true", help="print the changes as JSON ({kind, path, ja, en})")
+    diff.set_defaults(run=_diff)
+    explain = sub.add_parser("explain", help="a recorded decision's outcome and reasons as readable text")
+    explain.add_argument("decision_id")
+    explain.add_argument("--lang", choices=["ja", "en"], default="ja")
+    explain.add_argument("--db")
+    explain.set_defaults(run=_with_service(_explain))
     replay = sub.add_parser("replay", help="replay one decision, or every decision selected, under its exact rules")
     replay.add_argument("decision_id", nargs="?")
     _add_filters(replay)
@@ -280,6 +374,15 @@ def main(argv: list[str] | None = None) -> int:
     publish.set_defaults(run=_with_service(_publish))
     lock = sub.add_parser("lock", help="lock the sha256 of first-published versions not yet in the lock")
     lock.set_defaults(run=_lock)
+    allocate = sub.add_parser("allocate", help="share a budget out among applicants, record and print it")
+    allocate.add_argument("--program", required=True)
+    allocate.add_argument("--fiscal-year", type=int, required=True)
+    allocate.add_argument("--budget-yen", type=int, help="the budget (or budget_yen in the file)")
+    allocate.add_argument("--pool", help="share out one named pool of the allocation file")
+    allocate.add_argument("--version", type=int, help="pin an allocation version")
+    allocate.add_argument("--db", help="store URL (the allocation is recorded, as over HTTP)")
+    allocate.add_argument("applicants", help="a JSON file: a list of applicants, or {budget_yen, applicants[, pool]}")
+    allocate.set_defaults(run=_with_service(_allocate))
     args = parser.parse_args(argv)
     return int(args.run(args))
 

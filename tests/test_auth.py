@@ -39,6 +39,7 @@ TABLE: dict[tuple[str, str], Any] = {
     ("POST", "/v1/impact"): {"auditor", "policy_owner"},
     ("GET", "/v1/programs"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/v1/programs/{program}"): {"applicant", "auditor", "policy_owner"},
+    ("POST", "/v1/allocations"): {"policy_owner"},
     ("GET", "/healthz"): OPEN,
 }
 

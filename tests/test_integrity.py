@@ -19,7 +19,10 @@ PATHS = Paths()
 SHARED_SEEDS = REPO.parent / "shared" / "seeds"
 PROGRAMS = sorted(p.name for p in PATHS.rules.iterdir() if p.is_dir())
 REFERENCE = sorted(p for p in PROGRAMS if (PATHS.rules / p / "reference.yaml").is_file())
-DECIDED = sorted(set(PROGRAMS) - set(REFERENCE))
+#: allocation-only programs: rules/<program>/allocation_v<N>.yaml and no v<N>.yaml (POST /v1/allocations)
+ALLOCATION = sorted(p for p in PROGRAMS if list((PATHS.rules / p).glob("allocation_v*.yaml"))
+                    and not list((PATHS.rules / p).glob("v*.yaml")))
+DECIDED = sorted(set(PROGRAMS) - set(REFERENCE) - set(ALLOCATION))
 #: A copy of ../shared/catalog/programs.yaml, the contract for program ids (CI may lack shared/).
 CATALOG_COPY = REPO / "tests" / "fixtures" / "catalog" / "programs.yaml"
 SHARED_CATALOG = REPO.parent / "shared" / "catalog" / "programs.yaml"
@@ -30,6 +33,14 @@ CATALOG = yaml.safe_load(CATALOG_COPY.read_text(encoding="utf-8"))["programs"]
 def test_every_program_has_rules_a_facts_schema_and_a_feature(program: str) -> None:
     assert list((PATHS.rules / program).glob("v*.yaml")), f"rules/{program}/ has no v<N>.yaml"
     assert (PATHS.schemas / "facts" / f"{program}.schema.json").is_file()
+    feature = REPO / "features" / f"{program}.feature"
+    assert feature.is_file(), f"features/{program}.feature is missing"
+    text = feature.read_text(encoding="utf-8")
+    assert text.startswith("# language: ja") and f"@{program}" in text
+
+
+@pytest.mark.parametrize("program", ALLOCATION)
+def test_every_allocation_program_has_a_feature(program: str) -> None:
     feature = REPO / "features" / f"{program}.feature"
     assert feature.is_file(), f"features/{program}.feature is missing"
     text = feature.read_text(encoding="utf-8")
@@ -52,6 +63,7 @@ def test_every_catalog_program_is_here_with_its_status() -> None:
     # decide and partly programs are decided here; the three allocations are shared out by /v1/allocations.
     assert by_status["decide"] | by_status["partly"] <= set(DECIDED)
     assert set(DECIDED) <= by_status["decide"] | by_status["partly"] | by_status["allocation"]
+    assert set(ALLOCATION) == by_status["allocation"]
 
 
 @pytest.mark.skipif(not SHARED_CATALOG.is_file(), reason="no ../shared/catalog beside this checkout to compare with")

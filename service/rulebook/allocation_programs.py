@@ -173,7 +173,8 @@ def _check(doc: Mapping[str, Any], locate: Any) -> list[Problem]:
                                         f"members.fact {members['fact']} is not a declared string field with an enum"))
             elif set(values) - set(field["enum"]):
                 problems.append(Problem(locate([*where, "members"]), "not_in_enum",
-                                        f"{sorted(set(values) - set(field['enum']))} は {members['fact']} の値にありません",
+                                        f"{sorted(set(values) - set(field['enum']))} は {members['fact']} "
+                                        "の値にありません",
                                         f"{sorted(set(values) - set(field['enum']))} not in the enum of "
                                         f"{members['fact']}"))
         if "parts" in spec:
@@ -248,7 +249,8 @@ def load_allocation_text(text: str, name: str, schemas_dir: Path, seeds_dir: Pat
         problems.append(Problem(locate(list(error.absolute_path)), f"schema_{error.validator}",
                                 f"配分ファイルの形式に合いません: {error.message}", error.message))
     if problems:
-        raise RuleSchemaError(f"{name} は配分ファイルの形式に合いません", f"{name} does not follow the allocation format",
+        raise RuleSchemaError(f"{name} は配分ファイルの形式に合いません",
+                              f"{name} does not follow the allocation format",
                               code="rule_schema", problems=problems)
     if expected and (doc["program"], doc["version"]) != expected:
         problems.append(Problem(locate(["program"]), "file_name_mismatch",
