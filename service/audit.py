@@ -144,11 +144,12 @@ class Auditor:
                 "canonical": canonical_json(replayed)}
 
     def replay_all(self, query: Query | None = None, progress: Progress | None = None) -> dict[str, Any]:
-        """Replay every recorded decision the query selects; return the summary and every difference."""
+        """Replay every recorded decision and allocation the query selects; return the summary and every difference."""
         started, total = time.monotonic(), self.store.count()
         identical, different, failed = 0, [], []
         seen = 0
-        for row in self._decision_rows(query or Query()):
+        # Decisions and allocations replay; a publish record is an event, not a computation to repeat.
+        for row in (r for r in self.store.rows(query or Query()) if r.kind in ("decision", "allocation")):
             seen += 1
             try:
                 result = self._replay(row.record())

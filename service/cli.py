@@ -76,7 +76,7 @@ def _check(args: argparse.Namespace) -> int:
     from .publishing import check_lock
 
     versions = rulebook.all_versions()
-    lock_problems = check_lock(versions, paths.rules)
+    lock_problems = check_lock(rulebook.locked_files(), paths.rules)
     if lock_problems:
         for problem in lock_problems:
             print(f"{problem.path}: [{problem.code}] {problem.message_en}\n    {problem.message_ja}")
@@ -90,7 +90,8 @@ def _check(args: argparse.Namespace) -> int:
         for ap in allocations.values():
             print(f"ok  {ap.path}  {ap.name}  allocation FY{ap.from_fiscal_year}-{ap.to_fiscal_year}  "
                   f"sha256 {ap.sha256[:12]}")
-    print(f"hojo check: {len(versions)} rule version(s) and {len(rulebook.references)} reference program(s) valid, "
+    print(f"hojo check: {len(versions)} rule version(s), {len(rulebook.locked_files()) - len(versions)} allocation "
+          f"file(s) and {len(rulebook.references)} reference program(s) valid, "
           f"every citation found in {paths.seeds}")
     if getattr(args, "features", None) is not None:
         return _check_features(paths, args.features)
@@ -275,7 +276,7 @@ def _lock(args: argparse.Namespace) -> int:
     except RuleFileError as exc:
         _print_json({"error": exc.as_dict()}, sys.stderr)
         return 1
-    added = lock_new_versions(rulebook.all_versions(), paths.rules)
+    added = lock_new_versions(rulebook.locked_files(), paths.rules)
     print(f"hojo lock: {len(added)} first publication(s) locked: {', '.join(added) or '-'}")
     return 0
 

@@ -75,6 +75,11 @@ class Decider:
         self.engine.register(name, {rule: to_durable(node) for rule, node in rv.engine_rules.items()})
         self._engine_names[rv.sha256] = name
 
+    def add_version(self, rv: RuleVersion) -> None:
+        """Load ``rv`` into the running service: it decides from now on (a version published at run time)."""
+        self.register(rv)
+        self.rulebook.add(rv)
+
     def _engine_name(self, rv: RuleVersion) -> str:
         return self._engine_names[rv.sha256]
 

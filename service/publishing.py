@@ -19,10 +19,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .errors import HojoError, Problem, RuleFileError
 from .rulebook.load import load_rule_text, rule_files
@@ -54,8 +54,26 @@ def _write_lock(rules_dir: Path, lock: dict[str, str]) -> None:
     _lock_path(rules_dir).write_text(text + "\n", encoding="utf-8")
 
 
-def check_lock(versions: list[RuleVersion], rules_dir: Path) -> list[Problem]:
-    """Return a problem for every published version that changed, or that was published without the lock."""
+class _Versioned(Protocol):
+    """A locked file: a rule version or an allocation file (read-only attributes)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def sha256(self) -> str: ...
+
+
+def check_lock(versions: Sequence[_Versioned], rules_dir: Path) -> list[Problem]:
+    """Return a problem for every published version that changed, or that was published without the lock.
+
+    ``versions`` are rule versions and allocation files alike (``program@allocation_v<N>``).
+    """
     lock = read_lock(rules_dir)
     problems = []
     present = {rv.name for rv in versions}
@@ -84,7 +102,7 @@ def check_lock(versions: list[RuleVersion], rules_dir: Path) -> list[Problem]:
     return problems
 
 
-def lock_new_versions(versions: list[RuleVersion], rules_dir: Path) -> list[str]:
+def lock_new_versions(versions: Sequence[_Versioned], rules_dir: Path) -> list[str]:
     """Lock every published version not yet in the lock (first publications); never change an entry."""
     lock = read_lock(rules_dir)
     added = [rv.name for rv in versions if rv.status == "published" and rv.name not in lock]

@@ -98,7 +98,7 @@ def test_editing_rules_after_the_fact_changes_neither_replay_nor_the_record(stor
     assert {"path": "$.cap_yen", "recorded": 13_500_000, "replayed": 14_000_000} in redecided["differences"]
     assert redecided["today"]["amount_yen"] == 14_000_000
     # ... and the lock names the edit for what it is.
-    problems = check_lock(edited.rulebook.all_versions(), REPO / "rules")
+    problems = check_lock(edited.rulebook.locked_files(), REPO / "rules")
     assert [(p.code, p.path) for p in problems] == [("published_version_changed", f"rules/{MUNICIPAL}/v2.yaml")]
 
 

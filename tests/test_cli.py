@@ -112,7 +112,8 @@ def test_check_passes_on_the_shipped_rules() -> None:
     lines = result.stdout.splitlines()
     versions = [line for line in lines if line.startswith("ok  rules/") and "/v" in line]
     references = [line for line in lines if line.startswith("ok  rules/") and "/reference.yaml" in line]
-    assert f"hojo check: {len(versions)} rule version(s) and {len(references)} reference program(s) valid" in lines[-1]
+    assert f"hojo check: {len(versions)} rule version(s), " in lines[-1]
+    assert f"and {len(references)} reference program(s) valid" in lines[-1]
     assert any("rules/kokuho_healthup_municipal/v2.yaml" in line for line in versions)
 
 

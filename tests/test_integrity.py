@@ -113,8 +113,9 @@ def test_every_published_version_is_locked_and_unchanged() -> None:
     from service.publishing import check_lock
     from service.rulebook.registry import Rulebook
 
-    versions = Rulebook.from_dir(PATHS.rules, PATHS.schemas, PATHS.seeds).all_versions()
-    assert check_lock(versions, PATHS.rules) == []
+    files = Rulebook.from_dir(PATHS.rules, PATHS.schemas, PATHS.seeds).locked_files()
+    assert check_lock(files, PATHS.rules) == []
+    assert any("@allocation_v" in f.name for f in files)
 
 
 def test_editing_a_published_file_without_a_new_version_is_caught(tmp_path: Path) -> None:
@@ -128,7 +129,7 @@ def test_editing_a_published_file_without_a_new_version_is_caught(tmp_path: Path
     published = rules / "kokuho_healthup_prefectural" / "v2.yaml"
     published.write_text(published.read_text(encoding="utf-8").replace(
         "name_en: Prefectural", "name_en: The prefectural", 1), encoding="utf-8")
-    problems = check_lock(Rulebook.from_dir(rules, PATHS.schemas, PATHS.seeds).all_versions(), rules)
+    problems = check_lock(Rulebook.from_dir(rules, PATHS.schemas, PATHS.seeds).locked_files(), rules)
     assert [(p.path, p.code) for p in problems] == [("rules/kokuho_healthup_prefectural/v2.yaml",
                                                      "published_version_changed")]
     assert "never edit a published version; add v3 with supersedes and change_reason" in problems[0].message_en

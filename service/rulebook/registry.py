@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..errors import NoRuleVersionError, NotDecidableError, Problem, RuleFileError, UnknownProgramError
-from .load import load_rule_file, rule_files
 from .allocation_programs import AllocationProgram, allocation_files, load_allocation_file
+from .load import load_rule_file, rule_files
 from .model import RuleVersion
 from .reference_programs import ReferenceProgram, load_reference_file, reference_files
 
@@ -53,7 +53,8 @@ class Rulebook:
             except RuleFileError as exc:
                 problems += exc.problems or [Problem(str(path), exc.code, exc.message_ja, exc.message_en)]
         problems += [Problem(f"rules/{program}/reference.yaml", "reference_and_allocation",
-                             "参照のみの制度に配分ファイルがあります", "a reference program must not have an allocation")
+                             "参照のみの制度に配分ファイルがあります",
+                             "a reference program must not have an allocation")
                      for program in sorted({ap.program for ap in allocations} & {ref.program for ref in references})]
         if problems:
             raise RuleFileError("規則ファイルに誤りがあります", f"{len(problems)} problem(s) in rule files",
@@ -64,8 +65,20 @@ class Rulebook:
     def programs(self) -> Mapping[str, Mapping[int, RuleVersion]]:
         return self._by_program
 
+    def add(self, rv: RuleVersion) -> None:
+        """Add a version at run time (a draft just published from the workbench); an existing one is kept."""
+        versions = self._by_program.setdefault(rv.program, {})
+        if rv.version in versions and versions[rv.version].sha256 != rv.sha256 \
+                and versions[rv.version].status == "published":
+            raise ValueError(f"{rv.name} is already loaded with other content")
+        versions[rv.version] = rv
+
     def all_versions(self) -> list[RuleVersion]:
         return [rv for versions in self._by_program.values() for rv in versions.values()]
+
+    def locked_files(self) -> list[RuleVersion | AllocationProgram]:
+        """Every file rules/published.lock.json covers: rule versions and allocation files."""
+        return [*self.all_versions(), *(ap for versions in self.allocations.values() for ap in versions.values())]
 
     def select(self, program: str, fiscal_year: int, version: int | None = None) -> RuleVersion:
         """Return the version pinned, or the highest published version in force for ``fiscal_year``."""
