@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from ..errors import NoRuleVersionError, NotDecidableError, Problem, RuleFileError, UnknownProgramError
 from .allocation_programs import AllocationProgram, allocation_files, load_allocation_file
@@ -31,27 +32,16 @@ class Rulebook:
     @classmethod
     def from_dir(cls, rules: Path, schemas: Path, seeds: Path) -> Rulebook:
         """Load every rule file; raise one :class:`RuleFileError` listing the problems of all files."""
-        versions, references, problems = [], [], []
-        for path in rule_files(rules):
-            try:
-                versions.append(load_rule_file(path, rules, schemas, seeds))
-            except RuleFileError as exc:
-                problems += exc.problems or [Problem(str(path), exc.code, exc.message_ja, exc.message_en)]
-        for path in reference_files(rules):
-            try:
-                references.append(load_reference_file(path, rules, schemas, seeds))
-            except RuleFileError as exc:
-                problems += exc.problems or [Problem(str(path), exc.code, exc.message_ja, exc.message_en)]
+        problems: list[Problem] = []
+        versions = _load_each(rule_files(rules), lambda p: load_rule_file(p, rules, schemas, seeds), problems)
+        references = _load_each(reference_files(rules), lambda p: load_reference_file(p, rules, schemas, seeds),
+                                problems)
         both = sorted({rv.program for rv in versions} & {ref.program for ref in references})
         problems += [Problem(f"rules/{program}/reference.yaml", "reference_and_rules",
                              "参照のみの制度に規則の版があります", "a reference program must not have rule versions")
                      for program in both]
-        allocations = []
-        for path in allocation_files(rules):
-            try:
-                allocations.append(load_allocation_file(path, rules, schemas, seeds))
-            except RuleFileError as exc:
-                problems += exc.problems or [Problem(str(path), exc.code, exc.message_ja, exc.message_en)]
+        allocations = _load_each(allocation_files(rules), lambda p: load_allocation_file(p, rules, schemas, seeds),
+                                 problems)
         problems += [Problem(f"rules/{program}/reference.yaml", "reference_and_allocation",
                              "参照のみの制度に配分ファイルがあります",
                              "a reference program must not have an allocation")
@@ -100,31 +90,7 @@ class Rulebook:
         if versions is None:
             raise UnknownProgramError(f"制度「{program}」はありません", f"unknown program '{program}'",
                                       code="unknown_program", details={"programs": sorted(self._by_program)})
-        years = sorted({y for rv in versions.values() if rv.status == "published"
-                        for y in range(rv.from_fiscal_year, rv.to_fiscal_year + 1)})
-        if version is not None:
-            pinned = versions.get(version)
-            if pinned is None or not pinned.in_force(fiscal_year):
-                raise NoRuleVersionError(
-                    f"版 {version} は {fiscal_year} 年度に適用されません",
-                    f"version {version} does not apply to fiscal year {fiscal_year}",
-                    code="version_not_in_force",
-                    problems=[Problem("$.version", "version_not_in_force",
-                                      f"{fiscal_year} 年度に適用される版ではありません",
-                                      f"not a published version in force for fiscal year {fiscal_year}")],
-                    details={"versions": sorted(versions)})
-            return pinned
-        in_force = [rv for rv in versions.values() if rv.in_force(fiscal_year)]
-        if not in_force:
-            shown = ", ".join(str(y) for y in years)
-            raise NoRuleVersionError(
-                f"{program} には {fiscal_year} 年度の規則がありません（ある年度: {shown}）",
-                f"{program} has no rules for fiscal year {fiscal_year} (available: {shown})",
-                code="no_rule_version",
-                problems=[Problem("$.fiscal_year", "no_rule_version", f"規則のある年度: {shown}",
-                                  f"fiscal years with rules: {shown}")],
-                details={"fiscal_years_available": years})
-        return max(in_force, key=lambda rv: rv.version)
+        return _in_force(program, versions, fiscal_year, version, "", "")
 
     def select_allocation(self, program: str, fiscal_year: int, version: int | None = None) -> AllocationProgram:
         """Return the allocation version pinned, or the highest published one in force for ``fiscal_year``."""
@@ -140,28 +106,67 @@ class Rulebook:
                     details={"allocations": sorted(self.allocations)})
             raise UnknownProgramError(f"制度「{program}」はありません", f"unknown program '{program}'",
                                       code="unknown_program", details={"allocations": sorted(self.allocations)})
-        years = sorted({y for ap in versions.values() if ap.status == "published"
-                        for y in range(ap.from_fiscal_year, ap.to_fiscal_year + 1)})
-        if version is not None:
-            pinned = versions.get(version)
-            if pinned is None or not pinned.in_force(fiscal_year):
-                raise NoRuleVersionError(
-                    f"配分の版 {version} は {fiscal_year} 年度に適用されません",
-                    f"allocation version {version} does not apply to fiscal year {fiscal_year}",
-                    code="version_not_in_force",
-                    problems=[Problem("$.version", "version_not_in_force",
-                                      f"{fiscal_year} 年度に適用される版ではありません",
-                                      f"not a published version in force for fiscal year {fiscal_year}")],
-                    details={"versions": sorted(versions)})
-            return pinned
-        in_force = [ap for ap in versions.values() if ap.in_force(fiscal_year)]
-        if not in_force:
-            shown = ", ".join(str(y) for y in years)
+        return _in_force(program, versions, fiscal_year, version, "配分の", "allocation ")
+
+
+class _Windowed(Protocol):
+    """A rule version or an allocation file: a version number, a status and a fiscal-year window."""
+
+    @property
+    def version(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def from_fiscal_year(self) -> int: ...
+    @property
+    def to_fiscal_year(self) -> int: ...
+
+    def in_force(self, fiscal_year: int) -> bool: ...
+
+
+V = TypeVar("V", bound=_Windowed)
+
+
+def _in_force(program: str, versions: Mapping[int, V], fiscal_year: int, version: int | None, kind_ja: str,
+              kind_en: str) -> V:
+    """The version pinned, or the highest published one whose window holds ``fiscal_year``; else a 422."""
+    years = sorted({y for v in versions.values() if v.status == "published"
+                    for y in range(v.from_fiscal_year, v.to_fiscal_year + 1)})
+    if version is not None:
+        pinned = versions.get(version)
+        if pinned is None or not pinned.in_force(fiscal_year):
             raise NoRuleVersionError(
-                f"{program} には {fiscal_year} 年度の配分の規則がありません（ある年度: {shown}）",
-                f"{program} has no allocation rules for fiscal year {fiscal_year} (available: {shown})",
-                code="no_rule_version",
-                problems=[Problem("$.fiscal_year", "no_rule_version", f"規則のある年度: {shown}",
-                                  f"fiscal years with rules: {shown}")],
-                details={"fiscal_years_available": years})
-        return max(in_force, key=lambda ap: ap.version)
+                f"{kind_ja}版 {version} は {fiscal_year} 年度に適用されません",
+                f"{kind_en}version {version} does not apply to fiscal year {fiscal_year}",
+                code="version_not_in_force",
+                problems=[Problem("$.version", "version_not_in_force",
+                                  f"{fiscal_year} 年度に適用される版ではありません",
+                                  f"not a published version in force for fiscal year {fiscal_year}")],
+                details={"versions": sorted(versions)})
+        return pinned
+    in_force = [v for v in versions.values() if v.in_force(fiscal_year)]
+    if not in_force:
+        shown = ", ".join(str(y) for y in years)
+        rules_ja = "配分の規則" if kind_ja else "規則"
+        raise NoRuleVersionError(
+            f"{program} には {fiscal_year} 年度の{rules_ja}がありません（ある年度: {shown}）",
+            f"{program} has no {kind_en}rules for fiscal year {fiscal_year} (available: {shown})",
+            code="no_rule_version",
+            problems=[Problem("$.fiscal_year", "no_rule_version", f"規則のある年度: {shown}",
+                              f"fiscal years with rules: {shown}")],
+            details={"fiscal_years_available": years})
+    return max(in_force, key=lambda v: v.version)
+
+
+T = TypeVar("T")
+
+
+def _load_each(paths: Iterable[Path], load: Callable[[Path], T], problems: list[Problem]) -> list[T]:
+    """Load every file; collect the problems of those that fail, so one run reports all of them."""
+    loaded = []
+    for path in paths:
+        try:
+            loaded.append(load(path))
+        except RuleFileError as exc:
+            problems += exc.problems or [Problem(str(path), exc.code, exc.message_ja, exc.message_en)]
+    return loaded
