@@ -13,35 +13,11 @@ from typing import Any
 import psycopg
 
 from ..errors import StoreError
-from .sql import SqlStore
+from .sql import SqlStore, schema_statements
 
 __all__ = ["PostgresStore"]
 
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS rule_versions (
-        sha256        TEXT PRIMARY KEY,
-        program       TEXT NOT NULL,
-        version       INTEGER NOT NULL,
-        path          TEXT NOT NULL,
-        content       TEXT NOT NULL,
-        facts_schema  TEXT NOT NULL DEFAULT '',
-        first_seen_at TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS decisions (
-        seq           BIGINT PRIMARY KEY,
-        kind          TEXT NOT NULL DEFAULT 'decision',
-        decision_id   TEXT NOT NULL UNIQUE,
-        program       TEXT NOT NULL,
-        fiscal_year   INTEGER NOT NULL,
-        rules_version INTEGER NOT NULL,
-        rules_sha256  TEXT NOT NULL REFERENCES rule_versions(sha256),
-        decided_at    TEXT NOT NULL,
-        facts         TEXT NOT NULL,
-        decision      TEXT NOT NULL,
-        prev_hash     TEXT NOT NULL,
-        hash          TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS decisions_program_year ON decisions(program, fiscal_year)",
-    "CREATE INDEX IF NOT EXISTS decisions_decided_at ON decisions(decided_at)",
-)
+_SCHEMA = schema_statements("BIGINT")
 
 
 class PostgresStore(SqlStore):

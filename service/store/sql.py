@@ -16,7 +16,36 @@ from ..canonical import canonical_json
 from ..errors import StoreError
 from .base import GENESIS_HASH, LogRow, Query, chain_hash, record_body
 
-__all__ = ["SqlStore"]
+__all__ = ["SqlStore", "schema_statements"]
+
+
+def schema_statements(seq_type: str) -> tuple[str, ...]:
+    """The tables and indexes, the same on every backend but for the type of ``seq``."""
+    return (
+        """CREATE TABLE IF NOT EXISTS rule_versions (
+            sha256        TEXT PRIMARY KEY,
+            program       TEXT NOT NULL,
+            version       INTEGER NOT NULL,
+            path          TEXT NOT NULL,
+            content       TEXT NOT NULL,
+            facts_schema  TEXT NOT NULL DEFAULT '',
+            first_seen_at TEXT NOT NULL)""",
+        f"""CREATE TABLE IF NOT EXISTS decisions (
+            seq           {seq_type} PRIMARY KEY,
+            kind          TEXT NOT NULL DEFAULT 'decision',
+            decision_id   TEXT NOT NULL UNIQUE,
+            program       TEXT NOT NULL,
+            fiscal_year   INTEGER NOT NULL,
+            rules_version INTEGER NOT NULL,
+            rules_sha256  TEXT NOT NULL REFERENCES rule_versions(sha256),
+            decided_at    TEXT NOT NULL,
+            facts         TEXT NOT NULL,
+            decision      TEXT NOT NULL,
+            prev_hash     TEXT NOT NULL,
+            hash          TEXT NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS decisions_program_year ON decisions(program, fiscal_year)",
+        "CREATE INDEX IF NOT EXISTS decisions_decided_at ON decisions(decided_at)",
+    )
 
 _COLUMNS = ("seq, kind, decision_id, program, fiscal_year, rules_sha256, decided_at, facts, decision, "
             "prev_hash, hash")

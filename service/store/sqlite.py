@@ -12,37 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
-from .sql import SqlStore
+from .sql import SqlStore, schema_statements
 
 __all__ = ["SqliteStore"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS rule_versions (
-    sha256        TEXT PRIMARY KEY,
-    program       TEXT NOT NULL,
-    version       INTEGER NOT NULL,
-    path          TEXT NOT NULL,
-    content       TEXT NOT NULL,
-    facts_schema  TEXT NOT NULL DEFAULT '',
-    first_seen_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS decisions (
-    seq           INTEGER PRIMARY KEY,
-    kind          TEXT NOT NULL DEFAULT 'decision',
-    decision_id   TEXT NOT NULL UNIQUE,
-    program       TEXT NOT NULL,
-    fiscal_year   INTEGER NOT NULL,
-    rules_version INTEGER NOT NULL,
-    rules_sha256  TEXT NOT NULL REFERENCES rule_versions(sha256),
-    decided_at    TEXT NOT NULL,
-    facts         TEXT NOT NULL,
-    decision      TEXT NOT NULL,
-    prev_hash     TEXT NOT NULL,
-    hash          TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS decisions_program_year ON decisions(program, fiscal_year);
-CREATE INDEX IF NOT EXISTS decisions_decided_at ON decisions(decided_at);
-"""
+_SCHEMA = schema_statements("INTEGER")
 
 
 class SqliteStore(SqlStore):
@@ -58,7 +32,8 @@ class SqliteStore(SqlStore):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(_SCHEMA)
+            for statement in _SCHEMA:
+                self._db.execute(statement)
         except sqlite3.Error as exc:
             raise StoreError("記録先のデータベースを開けません", f"cannot open the store {path!r}: {exc}",
                              code="store_unavailable") from exc
