@@ -12,6 +12,7 @@ Nothing here writes to the log: a replay or an impact run is a computation, not 
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from .decide import Decider
 from .errors import DecisionNotFoundError, HojoError, StoreError
 from .rulebook.load import load_rule_text
 from .rulebook.model import RuleVersion
-from .store import LogRow, Query, SqlStore, verify_chain
+from .store import LogRow, Query, SqlStore, open_store, verify_chain
 
 __all__ = ["Auditor", "Progress", "diff"]
 
@@ -124,7 +125,8 @@ class Auditor:
     def replay(self, decision_id: str) -> dict[str, Any]:
         return self._replay(self._record(decision_id))
 
-    def _replay(self, record: Mapping[str, Any]) -> dict[str, Any]:
+    def _replay(self, record: Mapping[str, Any], recorded_text: str | None = None) -> dict[str, Any]:
+        """``recorded_text``: the stored canonical text of the decision, when the caller has it at hand."""
         if record.get("kind") == "allocation":  # a budget shared out (service/allocation.py), not a decision
             from .allocation import replay_allocation
 
@@ -138,34 +140,75 @@ class Auditor:
         rv = self.stored_version(recorded["rules_sha256"])
         body = self.decider.decide(rv, record["facts"])
         replayed = {**recorded, **{key: body[key] for key in DECIDED_FIELDS}}
-        differences = diff(recorded, replayed)
+        canonical = canonical_json(replayed)
+        # One comparison of the canonical texts; the field-by-field walk only when they differ.
+        same = canonical == (recorded_text if recorded_text is not None else canonical_json(recorded))
+        differences = [] if same else diff(recorded, replayed)
         return {"decision_id": recorded["decision_id"], "identical": not differences,
                 "rules_sha256": rv.sha256, "ruleset": rv.name, "differences": differences,
-                "canonical": canonical_json(replayed)}
+                "canonical": canonical}
 
-    def replay_all(self, query: Query | None = None, progress: Progress | None = None) -> dict[str, Any]:
-        """Replay every recorded decision and allocation the query selects; return the summary and every difference."""
-        started, total = time.monotonic(), self.store.count()
-        identical, different, failed = 0, [], []
-        seen = 0
-        # Decisions and allocations replay; a publish record is an event, not a computation to repeat.
-        for row in (r for r in self.store.rows(query or Query()) if r.kind in ("decision", "allocation")):
-            seen += 1
+    def replay_all(self, query: Query | None = None, progress: Progress | None = None,
+                   jobs: int = 1) -> dict[str, Any]:
+        """Replay every recorded decision and allocation the query selects: the summary and every difference.
+
+        ``jobs`` > 1 replays in that many forked processes, each with its own store connection, taking every
+        ``jobs``-th record; the engine is loaded before the fork, so the children start at once.
+        """
+        started = time.monotonic()
+        if self.store.url.endswith(":memory:"):
+            jobs = 1  # a memory database is not shared with another process
+        if jobs > 1:
+            global _FORKED
+            _FORKED = self  # the children are forked with this auditor in memory (it cannot be pickled)
             try:
-                result = self._replay(row.record())
-            except HojoError as exc:
-                failed.append({"decision_id": row.record_id, "code": exc.code, "message_en": exc.message_en})
-            else:
-                if result["identical"]:
-                    identical += 1
-                else:
-                    different.append({"decision_id": row.record_id, "differences": result["differences"]})
+                with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                    parts = pool.map(_replay_share_in_child, [(query, index, jobs) for index in range(jobs)])
+            finally:
+                _FORKED = None
             if progress:
-                progress(seen, total)
+                total = sum(part["replayed"] for part in parts)
+                progress(total, total)
+        else:
+            parts = [self._replay_share((query, 0, 1), progress)]
         elapsed = time.monotonic() - started
-        return {"replayed": seen, "identical": identical, "different": len(different), "failed": len(failed),
-                "differences": different, "failures": failed, "elapsed_seconds": round(elapsed, 3),
-                "per_second": round(seen / elapsed) if elapsed > 0 else None}
+        seen = sum(part["replayed"] for part in parts)
+        different = sorted((d for part in parts for d in part["differences"]), key=lambda d: d["seq"])
+        failed = sorted((f for part in parts for f in part["failures"]), key=lambda f: f["seq"])
+        return {"replayed": seen, "identical": sum(part["identical"] for part in parts), "different": len(different),
+                "failed": len(failed), "differences": different, "failures": failed,
+                "elapsed_seconds": round(elapsed, 3), "per_second": round(seen / elapsed) if elapsed > 0 else None,
+                "jobs": jobs}
+
+    def _replay_share(self, share: tuple[Query | None, int, int], progress: Progress | None = None) -> dict[str, Any]:
+        query, index, jobs = share
+        store = self.store if jobs == 1 else open_store(self.store.url)  # a forked child needs its own connection
+        auditor = self if jobs == 1 else Auditor(store, self.decider, self.paths, self._stored)
+        total = store.count()
+        identical, different, failed, seen = 0, [], [], 0
+        try:
+            # Decisions and allocations replay; a publish record is an event, not a computation to repeat.
+            for row in store.rows(query or Query()):
+                if row.kind not in ("decision", "allocation") or row.seq % jobs != index:
+                    continue
+                seen += 1
+                try:
+                    result = auditor._replay(row.record(), row.decision_text)
+                except HojoError as exc:
+                    failed.append({"seq": row.seq, "decision_id": row.record_id, "code": exc.code,
+                                   "message_en": exc.message_en})
+                else:
+                    if result["identical"]:
+                        identical += 1
+                    else:
+                        different.append({"seq": row.seq, "decision_id": row.record_id,
+                                          "differences": result["differences"]})
+                if progress:
+                    progress(seen, total)
+        finally:
+            if store is not self.store:
+                store.close()
+        return {"replayed": seen, "identical": identical, "differences": different, "failures": failed}
 
     def _decision_rows(self, query: Query) -> Iterator[LogRow]:
         return (row for row in self.store.rows(query) if row.kind == "decision")
@@ -233,3 +276,11 @@ class Auditor:
                 "total": total_tally.as_dict(), "changed": changed,
                 "changed_listed": len(changed), "elapsed_seconds": round(elapsed, 3)}
 
+
+
+_FORKED: Auditor | None = None
+
+
+def _replay_share_in_child(share: tuple[Query | None, int, int]) -> dict[str, Any]:
+    assert _FORKED is not None
+    return _FORKED._replay_share(share)

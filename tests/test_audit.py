@@ -77,6 +77,9 @@ def test_one_thousand_decisions_over_two_versions_replay_identical(store: SqlSto
     assert {d["ruleset"] for d in made} == {f"{MUNICIPAL}@1", f"{MUNICIPAL}@2"}
     summary = service.auditor.replay_all()
     assert (summary["replayed"], summary["identical"], summary["different"], summary["failed"]) == (1000, 1000, 0, 0)
+    # The same in two forked processes, each taking every other record over its own connection.
+    parallel = service.auditor.replay_all(jobs=2)
+    assert (parallel["replayed"], parallel["identical"], parallel["jobs"]) == (1000, 1000, 2)
     single = service.auditor.replay(made[1]["decision_id"])
     assert single["identical"] and json.loads(single["canonical"]) == made[1]
 
