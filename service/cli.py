@@ -26,8 +26,25 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ["HOJO_DB"] = args.db
     db_url = os.environ.get("HOJO_DB", default_db_url())
     print(f"hojo: serving on http://{args.host}:{args.port} (store {db_url}); API docs at /docs", file=sys.stderr)
-    uvicorn.run("service.api.app:app_from_env", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level=args.log_level)
+    if args.workers <= 1:
+        uvicorn.run("service.api.app:app_from_env", factory=True, host=args.host, port=args.port,
+                    log_level=args.log_level)
+        return 0
+    import socket
+
+    from uvicorn.supervisors import Multiprocess
+
+    # uvicorn binds a multi-worker socket with protocol 0, so asyncio never sets TCP_NODELAY on its
+    # connections and every response waits ~40 ms for a delayed ACK (measured: bench/RESULTS.md). Bound
+    # here as IPPROTO_TCP, the workers' connections get TCP_NODELAY like a single worker's.
+    config = uvicorn.Config("service.api.app:app_from_env", factory=True, host=args.host, port=args.port,
+                            workers=args.workers, log_level=args.log_level)
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((args.host, args.port))
+    sock.set_inheritable(True)
+    Multiprocess(config, sockets=[sock]).run()
     return 0
 
 
