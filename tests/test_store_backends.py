@@ -218,3 +218,36 @@ def test_writers_on_separate_connections_build_one_chain(store_url: str) -> None
     finally:
         for opened in stores:
             opened.close()
+
+
+def test_threads_sharing_one_store_are_group_committed_into_one_chain(store: SqlStore,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Eight request threads on one connection (one worker's thread pool): every record kept, in one chain,
+    with fewer commits than records when they queue up behind each other."""
+    commits = 0
+    real = store._execute
+
+    def counting(statement: str, params: tuple[Any, ...] = ()) -> Any:
+        nonlocal commits
+        commits += statement == "COMMIT"
+        return real(statement, params)
+
+    monkeypatch.setattr(store, "_execute", counting)
+    entries: list[dict[str, Any]] = []
+    lock = threading.Lock()
+
+    def write(index: int) -> None:
+        for n in range(50):
+            entry = store.append(a_decision(1000 * (index + 1) + n), FACTS, "rule text")
+            with lock:
+                entries.append(entry)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(e["seq"] for e in entries) == list(range(1, 401))
+    result = verify_chain(store.rows())
+    assert result["ok"] and result["checked"] == 400
+    assert 1 <= commits <= 400

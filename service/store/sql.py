@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,7 +63,11 @@ class SqlStore:
     schema: tuple[str, ...] = ()
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held while a transaction is open: one writer per process
+        self._queue_lock = threading.Lock()
+        self._queue: list[_Pending] = []
+        #: rule texts this process knows the store holds (an INSERT per record would be wasted work)
+        self._known_rules: set[str] = set()
 
     # -- dialect hooks ---------------------------------------------------------------------------------
     def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
@@ -102,28 +107,60 @@ class SqlStore:
 
     def append(self, decision: Mapping[str, Any], facts: Mapping[str, Any], rule_text: str,
                kind: str = "decision") -> dict[str, Any]:
-        body = record_body(decision, facts)
+        """Durably append one record and return its log entry; raise :class:`StoreError` if it is not kept.
+
+        Group commit: a caller queues its record, then takes the write lock; whoever holds it writes every
+        record queued so far in one transaction (one fsync) and wakes their callers. Each caller returns
+        only once its own record is committed, so "recorded before answered" holds for every one of them,
+        and a failed commit fails every record of that transaction (none is kept, each caller gets a 503).
+        """
+        ticket = _Pending(decision, facts, rule_text, kind)
+        with self._queue_lock:
+            self._queue.append(ticket)
         with self._lock:
-            try:
-                self._begin_write()
-                self._execute(self._insert_rule_version_sql(),
-                              (decision["rules_sha256"], decision["program"], decision["rules_version"], "",
-                               rule_text, "", decision["decided_at"]))
-                row = self._execute("SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1").fetchone()
-                seq, prev_hash = (int(row[0]) + 1, str(row[1])) if row else (1, GENESIS_HASH)
-                digest = chain_hash(prev_hash, body)
+            if not ticket.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._write(batch)
+        if ticket.error is not None:
+            raise ticket.error
+        assert ticket.entry is not None
+        return ticket.entry
+
+    def _write(self, batch: list[_Pending]) -> None:
+        """Write ``batch`` in one transaction, chained in order; mark every ticket done either way."""
+        entries = []
+        try:
+            self._begin_write()
+            row = self._execute("SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1").fetchone()
+            seq, prev_hash = (int(row[0]), str(row[1])) if row else (0, GENESIS_HASH)
+            for ticket in batch:
+                decision = ticket.decision
+                if decision["rules_sha256"] not in self._known_rules:
+                    self._execute(self._insert_rule_version_sql(),
+                                  (decision["rules_sha256"], decision["program"], decision["rules_version"], "",
+                                   ticket.rule_text, "", decision["decided_at"]))
+                seq += 1
+                digest = chain_hash(prev_hash, record_body(decision, ticket.facts))
                 self._execute(
                     f"INSERT INTO decisions({_COLUMNS}, rules_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (seq, kind, decision["decision_id"], decision["program"], decision["fiscal_year"],
-                     decision["rules_sha256"], decision["decided_at"], canonical_json(facts),
+                    (seq, ticket.kind, decision["decision_id"], decision["program"], decision["fiscal_year"],
+                     decision["rules_sha256"], decision["decided_at"], canonical_json(ticket.facts),
                      canonical_json(decision), prev_hash, digest, decision["rules_version"]))
-                self._execute("COMMIT")
-            except self.errors as exc:
-                self._roll_back()
-                raise StoreError("判定を記録できなかったため、判定結果は返せません",
-                                 f"the decision could not be recorded, so it is not answered: {exc}",
-                                 code="store_write_failed") from exc
-        return {"seq": seq, "prev_hash": prev_hash, "hash": digest}
+                entries.append({"seq": seq, "prev_hash": prev_hash, "hash": digest})
+                prev_hash = digest
+            self._execute("COMMIT")
+        except self.errors as exc:
+            self._roll_back()
+            error = StoreError("判定を記録できなかったため、判定結果は返せません",
+                               f"the decision could not be recorded, so it is not answered: {exc}",
+                               code="store_write_failed")
+            for ticket in batch:
+                ticket.error, ticket.done = error, True
+            return
+        self._known_rules.update(t.decision["rules_sha256"] for t in batch)
+        for ticket, entry in zip(batch, entries, strict=True):
+            ticket.entry, ticket.done = entry, True
 
     def _roll_back(self) -> None:
         try:
@@ -230,6 +267,19 @@ class SqlStore:
                 raise StoreError("記録を復元できません", f"cannot restore the archive: {exc}",
                                  code="store_restore_failed") from exc
         return rows
+
+
+@dataclass
+class _Pending:
+    """A record waiting for the group commit, and what became of it."""
+
+    decision: Mapping[str, Any]
+    facts: Mapping[str, Any]
+    rule_text: str
+    kind: str
+    done: bool = False
+    entry: dict[str, Any] | None = None
+    error: StoreError | None = None
 
 
 def _row(raw: Any) -> LogRow:
