@@ -41,6 +41,22 @@ TABLE: dict[tuple[str, str], Any] = {
     ("GET", "/v1/programs/{program}"): {"applicant", "auditor", "policy_owner"},
     ("POST", "/v1/allocations"): {"policy_owner"},
     ("GET", "/healthz"): OPEN,
+    # the workbench (service/workbench): its API routes, and its HTML pages (the same roles)
+    ("GET", "/v1/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},
+    ("GET", "/v1/programs/{program}/diff"): {"applicant", "auditor", "policy_owner"},  # 422 without from/to
+    ("POST", "/v1/drafts/check"): {"applicant", "auditor", "policy_owner"},
+    ("POST", "/v1/drafts/features"): {"auditor", "policy_owner"},
+    ("POST", "/v1/publish"): {"policy_owner"},
+    ("GET", "/workbench"): {"applicant", "auditor", "policy_owner"},
+    ("GET", "/workbench/programs/{program}"): {"applicant", "auditor", "policy_owner"},
+    ("GET", "/workbench/programs/{program}/try"): {"applicant", "auditor", "policy_owner"},
+    ("POST", "/workbench/programs/{program}/try"): {"applicant", "auditor", "policy_owner"},
+    ("GET", "/workbench/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},
+    ("POST", "/workbench/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},  # impact: audit;
+    ("GET", "/workbench/programs/{program}/diff"): {"applicant", "auditor", "policy_owner"},  # publish: owner
+    ("GET", "/workbench/login"): OPEN,
+    ("POST", "/workbench/login"): OPEN,
+    ("POST", "/workbench/logout"): OPEN,
 }
 
 

@@ -65,6 +65,9 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     from . import allocations  # POST /v1/allocations (budget shares; service/allocation.py)
 
     app.include_router(allocations.router())
+    from .. import workbench  # /workbench pages; /v1/drafts/*, /v1/publish, /v1/programs/{id}/diff (issue 6)
+
+    workbench.include(app)
 
     @app.exception_handler(HojoError)
     async def hojo_error(_: Request, exc: HojoError) -> JSONResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 
 from ..auth import ANYONE, AUDIT, Principal, require
 from ..errors import DecisionNotFoundError
@@ -25,9 +26,11 @@ def router(application_schema: dict[str, Any], decision_schema: dict[str, Any]) 
               responses={200: {"content": {"application/json": {"schema": decision_schema}}},
                          404: _ERROR, 422: _ERROR, 503: _ERROR})
     def decide(request: Request, body: Annotated[Any, Depends(json_body)],
-               principal: Annotated[Principal, Depends(require(*ANYONE))]) -> dict[str, Any]:
+               principal: Annotated[Principal, Depends(require(*ANYONE))]) -> JSONResponse:
         """Decide eligibility and the amount in exact yen, record the decision, and return it with reasons."""
-        return request.app.state.service.decide(body, requested_by=principal.name)  # type: ignore[no-any-return]
+        decision = request.app.state.service.decide(body, requested_by=principal.name)
+        # Serialised once, directly: FastAPI's generic encoder walks every reason of a large decision again.
+        return JSONResponse(decision)
 
     @api.get("/{decision_id}", summary="A recorded decision / 記録された判定", responses={404: _ERROR})
     def get_decision(request: Request, decision_id: str,

@@ -1,0 +1,174 @@
+"""A policy owner's draft, from the version in force to a published version deciding in the running service.
+
+Shared by the workbench pages (``service/workbench``), the API (``/v1/drafts/*``, ``/v1/publish``) and
+the CLI, so every action is the same code wherever it is started:
+
+- :func:`draft_text`: the YAML of a version, made into ``v<N+1>`` with ``status: draft``;
+- :func:`check_draft`: load and check a draft text as ``rules/<program>/v<N>.yaml`` (format, logic, bands,
+  quotations), every problem at its ``file:line``;
+- :func:`run_draft_features`: the program's features against the rules as they would be once published
+  (``service.publishing``'s own runner, on a staged copy of ``rules/``);
+- :func:`publish_draft`: write ``rules/<program>/v<N>.yaml``, run :func:`service.publishing.publish`
+  (features → impact report → ``status: published`` and the lock), load the new version into the
+  running service so it decides at once, keep its text in the store, and log the publication itself.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from .config import Paths
+from .errors import Problem, RuleFileError
+from .publishing import PublishError, _run_features, publish, published_text, read_lock
+from .rulebook.load import load_rule_file, load_rule_text
+from .rulebook.model import RuleVersion
+
+__all__ = ["DraftCheck", "check_draft", "draft_head", "draft_text", "log_publish", "problem_line", "publish_draft",
+           "run_draft_features"]
+
+_LINE = re.compile(r"^rules/[^:]+\.yaml:(\d+)")
+#: one publication at a time in a process (it writes rules/ and the lock file)
+_PUBLISHING = threading.Lock()
+
+
+def draft_text(rv: RuleVersion, version: int | None = None) -> str:
+    """Return the text of ``rv`` as the draft ``v<version>`` (default N+1): ``status: draft``, no ``published_at``."""
+    version = rv.version + 1 if version is None else version
+    text = re.sub(r"^version: \d+[ \t]*$", f"version: {version}", rv.text, count=1, flags=re.M)
+    text = re.sub(r"^status: published[ \t]*$", "status: draft", text, count=1, flags=re.M)
+    return re.sub(r"^published_at: .*\n", "", text, count=1, flags=re.M)
+
+
+def draft_head(text: str) -> tuple[str | None, int | None]:
+    """The ``program`` and ``version`` a draft text declares (read before the full load, to name the file)."""
+    program = re.search(r"^program:[ \t]*([a-z][a-z0-9_]*)[ \t]*(?:#.*)?$", text, flags=re.M)
+    version = re.search(r"^version:[ \t]*(\d+)[ \t]*(?:#.*)?$", text, flags=re.M)
+    return (program.group(1) if program else None, int(version.group(1)) if version else None)
+
+
+def problem_line(problem: Problem) -> int | None:
+    """The line of a rule-file problem (its path is ``rules/<program>/v<N>.yaml:<line> $.json.path``)."""
+    found = _LINE.match(problem.path)
+    return int(found.group(1)) if found else None
+
+
+@dataclass
+class DraftCheck:
+    program: str
+    version: int
+    name: str
+    rv: RuleVersion | None
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return self.rv is not None and not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "file": self.name, "program": self.program, "version": self.version,
+                "sha256": self.rv.sha256 if self.rv else None,
+                "problems": [{**p.as_dict(), "line": problem_line(p)} for p in self.problems]}
+
+
+def check_draft(text: str, paths: Paths, program: str | None = None, version: int | None = None) -> DraftCheck:
+    """Load ``text`` as ``rules/<program>/v<version>.yaml`` (both default to what the text declares)."""
+    declared_program, declared_version = draft_head(text)
+    program = program or declared_program or "unknown"
+    version = version if version is not None else (declared_version or 0)
+    name = f"rules/{program}/v{version}.yaml"
+    try:
+        rv = load_rule_text(text, name, paths.schemas, paths.seeds, (program, version))
+    except RuleFileError as exc:
+        return DraftCheck(program, version, name, None,
+                          exc.problems or [Problem(name, exc.code, exc.message_ja, exc.message_en)])
+    if not (paths.rules / program).is_dir():
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith("program:")), 1)
+        return DraftCheck(program, version, name, rv, [Problem(
+            f"{name}:{line} $.program", "unknown_program", f"制度「{program}」の規則フォルダがありません",
+            f"there is no rules folder for program '{program}'")])
+    return DraftCheck(program, version, name, rv, [])
+
+
+def run_draft_features(text: str, paths: Paths, program: str, version: int) -> dict[str, Any]:
+    """Run the program's features against ``rules/`` with this draft published as ``v<version>``."""
+    with tempfile.TemporaryDirectory(prefix="hojo-draft-") as tmp:
+        staged = Path(tmp) / "rules"
+        shutil.copytree(paths.rules, staged)
+        (staged / program).mkdir(exist_ok=True)
+        as_published = published_text(text, date.today()) if re.search(r"^status: draft$", text, re.M) else text
+        (staged / program / f"v{version}.yaml").write_text(as_published, encoding="utf-8")
+        run = _run_features(program, staged)
+    lines = run.stdout.strip().splitlines()
+    return {"passed": run.returncode == 0, "program": program, "version": version,
+            "summary": lines[-1] if lines else "", "output": "\n".join(lines[-40:])}
+
+
+def log_publish(service: Any, rv: RuleVersion, published_by: str, impact_total: dict[str, Any],
+                report: str | None = None) -> dict[str, Any]:
+    """Append the publication to the decision log (kind ``publish``), chained like every decision."""
+    record = {"decision_id": str(uuid.uuid4()), "kind": "publish", "program": rv.program,
+              "fiscal_year": rv.from_fiscal_year, "rules_version": rv.version, "rules_sha256": rv.sha256,
+              "ruleset": rv.name, "effective": dict(rv.document["effective"]),
+              "published_at": rv.document.get("published_at"), "published_by": published_by,
+              "impact_total": impact_total, "impact_report": report,
+              "decided_at": datetime.now(UTC).isoformat(timespec="microseconds")}
+    entry = service.store.append(record, {}, rv.text, kind="publish")
+    return {**record, "log": entry}
+
+
+def publish_draft(service: Any, paths: Paths, program: str, version: int, text: str | None, published_by: str,
+                  report_dir: Path, on: date | None = None) -> dict[str, Any]:
+    """Write the draft (if ``text``), publish it, load it into ``service`` and log the publication.
+
+    ``service`` is a :class:`service.decisions.DecisionService`. A draft file this call wrote is removed
+    again when publishing fails, so a failed attempt leaves ``rules/`` as it was.
+    """
+    with _PUBLISHING:
+        return _publish_draft(service, paths, program, version, text, published_by, report_dir, on)
+
+
+def _publish_draft(service: Any, paths: Paths, program: str, version: int, text: str | None, published_by: str,
+                   report_dir: Path, on: date | None) -> dict[str, Any]:
+    path = paths.rules / program / f"v{version}.yaml"
+    name = f"{program}@{version}"
+    if name in read_lock(paths.rules):
+        raise PublishError(f"{name} は公開済みです", f"{name} is already published", code="already_published")
+    before = path.read_text(encoding="utf-8") if path.is_file() else None
+    if before is not None and re.search(r"^status: published", before, re.M):
+        raise PublishError(f"{name} は公開済みです", f"{name} is already published", code="already_published")
+    if text is None and before is None:
+        raise PublishError(f"rules/{program}/v{version}.yaml がありません",
+                           f"rules/{program}/v{version}.yaml does not exist: give the draft text",
+                           code="draft_missing")
+    if text is not None:
+        checked = check_draft(text, paths, program, version)
+        if not checked.ok:
+            raise PublishError("下書きに誤りがあります", "the draft has errors", code="draft_invalid",
+                               problems=checked.problems)
+        if not (paths.rules / program).is_dir():
+            raise PublishError(f"制度「{program}」はありません", f"unknown program '{program}'", code="unknown_program")
+        path.write_text(text, encoding="utf-8")
+    try:
+        result = publish(path.resolve(), paths.rules.resolve(), paths.schemas, paths.seeds,
+                         impact=lambda rv: service.auditor.impact([rv]), report_dir=report_dir, on=on)
+    except BaseException:
+        if text is not None:
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_text(before, encoding="utf-8")
+        raise
+    rv = load_rule_file(path, paths.rules, paths.schemas, paths.seeds)
+    service.decider.add_version(rv)
+    service.store.save_rule_version(rv.sha256, rv.program, rv.version, rv.path, rv.text, rv.facts_schema_text)
+    logged = log_publish(service, rv, published_by, result["impact_total"], result["impact_report"])
+    return {**result, "program": program, "version": version, "published_by": published_by,
+            "log_record": logged["decision_id"], "log": logged["log"]}

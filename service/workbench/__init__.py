@@ -1,0 +1,15 @@
+"""The policy owners' workbench: HTML pages at ``/workbench`` and their JSON routes (drafts, publish, diff)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from . import api, routes
+
+__all__ = ["include"]
+
+
+def include(app: FastAPI) -> None:
+    """Add the workbench's API routes and pages to ``app``."""
+    app.include_router(api.router())
+    app.include_router(routes.router())

@@ -1,0 +1,124 @@
+"""Small HTML helpers for the workbench: escaping, the page frame, tables, both languages.
+
+No template engine: every value goes through :func:`esc` (``html.escape``) and the frame is a
+``string.Template``. Pages are Japanese by default and English with ``?lang=en``; each label is written
+in both, side by side, with :func:`tr`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from string import Template
+from urllib.parse import urlencode
+
+__all__ = ["esc", "lang_of", "link", "page", "table", "tr"]
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def tr(lang: str, ja: str, en: str) -> str:
+    """The label in the page's language (both are always written next to each other in the code)."""
+    return en if lang == "en" else ja
+
+
+def lang_of(value: str | None) -> str:
+    return "en" if value == "en" else "ja"
+
+
+def link(path: str, lang: str, **params: object) -> str:
+    """A workbench URL keeping the language (``?lang=en``) and the given query parameters."""
+    query = {k: v for k, v in params.items() if v is not None}
+    if lang == "en":
+        query["lang"] = "en"
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "") -> str:
+    """A table whose cells are already HTML (escape values with :func:`esc` first)."""
+    out = [f'<table class="{esc(cls)}"><thead><tr>' + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"]
+    out += ["<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows]
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+_CSS = """
+:root { --ink:#1d2a36; --muted:#5b6b7a; --line:#d7dee5; --accent:#1f5fa8; --ok:#1f7a3a; --ng:#b42318; --warn:#a15c00;
+        --bg:#f6f8fa; }
+* { box-sizing: border-box; }
+body { margin:0; font-family: "IPAPGothic","IPAGothic","Noto Sans CJK JP","Hiragino Sans","Yu Gothic",sans-serif;
+       color:var(--ink); background:var(--bg); line-height:1.55; font-size:15px; }
+header { background:#17324d; color:#fff; padding:10px 24px; display:flex; gap:20px; align-items:center;
+  flex-wrap:wrap; }
+header a { color:#fff; text-decoration:none; }
+header .brand { font-weight:bold; font-size:18px; }
+header .spacer { flex:1; }
+header .who { font-size:13px; opacity:.9; }
+main { max-width:1180px; margin:0 auto; padding:18px 24px 48px; }
+h1 { font-size:22px; margin:8px 0 4px; } h2 { font-size:18px; margin:26px 0 8px; border-bottom:2px solid var(--line);
+  padding-bottom:4px; } h3 { font-size:16px; margin:18px 0 6px; }
+a { color:var(--accent); }
+table { border-collapse:collapse; width:100%; background:#fff; margin:6px 0 14px; font-size:14px; }
+th, td { border:1px solid var(--line); padding:5px 8px; text-align:left; vertical-align:top; }
+th { background:#eef2f6; font-weight:600; }
+td.num, th.num { text-align:right; white-space:nowrap; font-variant-numeric: tabular-nums; }
+.badge { display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; color:#fff;
+  background:var(--muted); white-space:nowrap; }
+table.reasons td:first-child, table.programs td:nth-child(3) { white-space:nowrap; }
+.badge.decide, .badge.met, .badge.applied, .badge.ok, .badge.published { background:var(--ok); }
+.badge.partly, .badge.undetermined, .badge.draft { background:var(--warn); }
+.badge.reference, .badge.allocation { background:#5a4fa3; }
+.badge.not_met, .badge.ng { background:var(--ng); }
+.quote { color:var(--muted); font-size:13px; }
+.quote q { color:#324b63; }
+.card { background:#fff; border:1px solid var(--line); border-radius:6px; padding:12px 16px; margin:10px 0; }
+.result { font-size:17px; }
+.result .amount { font-size:26px; font-weight:bold; }
+.error { background:#fdecea; border:1px solid #f3b8b2; color:#7a1a12; padding:10px 14px; border-radius:6px;
+  margin:10px 0; }
+.notice { background:#eaf4ea; border:1px solid #b5dbb8; padding:10px 14px; border-radius:6px; margin:10px 0; }
+form.facts label { display:block; margin:8px 0 2px; font-weight:600; }
+form.facts .hint { font-weight:normal; color:var(--muted); font-size:12px; }
+input[type=number], input[type=text], input[type=password], select { padding:5px 7px; font-size:14px; min-width:240px;
+  border:1px solid #b8c3cd; border-radius:4px; }
+textarea { font-family: "IPAGothic", monospace; font-size:13px; line-height:18px; }
+button { padding:7px 16px; margin:4px 6px 4px 0; font-size:14px; border-radius:4px; border:1px solid #1f5fa8;
+  background:#1f5fa8; color:#fff; cursor:pointer; }
+button.secondary { background:#fff; color:#1f5fa8; }
+button.danger { background:#8a1c12; border-color:#8a1c12; }
+.editor { display:flex; border:1px solid #b8c3cd; background:#fff; height:560px; }
+.editor pre.gutter { margin:0; padding:4px 6px; background:#eef2f6; color:#6b7b8a; text-align:right; overflow:hidden;
+  font-family:"IPAGothic", monospace; font-size:13px; line-height:18px; min-width:56px; user-select:none; }
+.editor pre.gutter b { color:var(--ng); }
+.editor textarea { flex:1; border:0; padding:4px 8px; resize:none; white-space:pre; overflow:auto; outline:none; }
+.problems li { margin:3px 0; }
+.scenario { background:#fff; border:1px solid var(--line); border-left:4px solid var(--accent); padding:8px 14px;
+  margin:8px 0; border-radius:4px; }
+.scenario .kw { font-weight:bold; color:#1f5fa8; margin-right:6px; }
+.scenario ol { margin:4px 0; padding-left:20px; list-style:none; }
+.scenario table { width:auto; }
+.gherkin-comment { color:var(--muted); font-size:13px; white-space:pre-wrap; }
+.tabs a { margin-right:10px; } .tabs a.current { font-weight:bold; text-decoration:none; color:var(--ink); }
+.delta.plus { color:var(--ok); font-weight:bold; } .delta.minus { color:var(--ng); font-weight:bold; }
+ul.changes li { margin:4px 0; }
+small.mono, code { font-family: monospace; font-size:12px; }
+"""
+
+_FRAME = Template("""<!doctype html>
+<html lang="$lang"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>$title — hojo</title><style>$css</style></head>
+<body><header><a class="brand" href="$home">hojo 補助 · $bench</a>
+<a href="$home">$programs</a><span class="spacer"></span><span class="who">$who</span>
+<a class="lang" href="$toggle">$toggle_label</a></header>
+<main>$body</main></body></html>""")
+
+
+def page(lang: str, title: str, body: str, who: str, toggle: str) -> str:
+    """The whole page: header (home, who is logged in, the language toggle) and ``body`` (HTML)."""
+    return _FRAME.substitute(
+        lang=lang, title=esc(title), css=_CSS, home=esc(link("/workbench", lang)),
+        bench=tr(lang, "政策担当ワークベンチ", "policy owners' workbench"),
+        programs=tr(lang, "制度の一覧", "Programs"), who=who, toggle=esc(toggle),
+        toggle_label="English" if lang == "ja" else "日本語", body=body)

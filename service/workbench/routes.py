@@ -1,0 +1,701 @@
+"""The workbench pages at ``/workbench``: browse, try, edit a draft, see its impact, publish, compare versions.
+
+Server-rendered HTML (``html.py``), Japanese by default and English with ``?lang=en``. A browser carries
+its token in the ``hojo_token`` cookie, set by the login form; the roles are those of the API
+(``service/auth.py``): anyone browses, tries, drafts and checks; an auditor or a policy owner also runs
+the impact preview and the features; only a policy owner publishes. Every action calls the same code
+as its API route (``service/drafting.py``, ``service/audit.py``, ``service/rulediff.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ..auth import ANYONE, AUDIT, OWNER, AuthError, ForbiddenError, Principal, require
+from ..drafting import DraftCheck, check_draft, draft_head, draft_text, problem_line, publish_draft, run_draft_features
+from ..errors import ApplicationError, DecisionNotFoundError, HojoError, StoreError, UnknownProgramError
+from ..publishing import PublishError
+from ..rulebook.model import RuleVersion
+from ..rulediff import band_words, condition_words, diff_documents, unit_amount, unit_yen
+from ..strict_json import MAX_BODY_BYTES
+from .api import impact_dir, in_force_or_newest, versions_of
+from .forms import facts_from_form, facts_schema_of, render_fields
+from .gherkin import render_feature
+from .html import esc, lang_of, link, page, table, tr
+
+__all__ = ["router"]
+
+_FEATURES = Path(__file__).resolve().parents[2] / "features"
+_ROLE = {"applicant": ("申請者", "applicant"), "auditor": ("監査担当", "auditor"),
+         "policy_owner": ("政策担当", "policy owner")}
+_STATUS_WORD = {"decide": ("判定可", "decide"), "partly": ("一部判定", "partly"),
+                "reference": ("参照のみ", "reference"), "allocation": ("配分", "allocation")}
+_OUTCOME = {"met": ("満たす", "met"), "not_met": ("満たさない", "not met"), "applied": ("適用", "applied"),
+            "undetermined": ("未確定", "undetermined")}
+_KIND = {"clause": ("要件", "clause"), "eligibility": ("交付対象", "eligibility"), "tier": ("区分", "tier"),
+         "derived": ("派生値", "derived"), "component": ("内訳", "component"), "cap": ("上限", "ceiling"),
+         "amount": ("金額", "amount"), "rate": ("補助率", "rate"), "assumption": ("前提", "assumption"),
+         "open_question": ("未確定の点", "open question"), "result": ("結果", "result")}
+
+
+# -- requests ------------------------------------------------------------------------------------------
+async def form_data(request: Request) -> list[tuple[str, str]]:
+    """An ``application/x-www-form-urlencoded`` body (a FastAPI dependency; no multipart package needed)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise ApplicationError("本文が大きすぎます", "the body is too large", code="body_too_large")
+    return parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+
+
+Form = Annotated[list[tuple[str, str]], Depends(form_data)]
+
+
+def _field(form: list[tuple[str, str]], name: str, default: str = "") -> str:
+    return next((v for k, v in form if k == name), default)
+
+
+def _token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return request.cookies.get("hojo_token") or None
+
+
+def _principal(request: Request) -> Principal | None:
+    principal: Principal | None = request.app.state.tokens.principal(_token(request))
+    return principal
+
+
+def _guard(request: Request, roles: tuple[str, ...]) -> Principal:
+    return require(*roles)(request)
+
+
+def _who(request: Request, lang: str) -> str:
+    principal = _principal(request)
+    if principal is not None and principal.open_mode:
+        return esc(tr(lang, "公開モード（全員がすべての役割）", "open mode (everyone has every role)"))
+    if principal is None:
+        return f'<a href="{esc(link("/workbench/login", lang))}">{tr(lang, "ログイン", "log in")}</a>'
+    role = _ROLE[principal.role][0 if lang == "ja" else 1]
+    return (f'{esc(principal.name)}（{esc(role)}） '
+            '<form method="post" action="/workbench/logout" style="display:inline">'
+            f'<button class="secondary" style="padding:1px 8px">{tr(lang, "ログアウト", "log out")}</button></form>')
+
+
+def _toggle(request: Request, lang: str) -> str:
+    params = {k: v for k, v in request.query_params.items() if k != "lang"}
+    return link(request.url.path, "ja" if lang == "en" else "en", **params)
+
+
+def _html(request: Request, lang: str, title: str, body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(page(lang, title, body, _who(request, lang), _toggle(request, lang)), status_code=status)
+
+
+def _status(exc: HojoError) -> int:
+    for cls, status in ((AuthError, 401), (ForbiddenError, 403), (UnknownProgramError, 404),
+                        (DecisionNotFoundError, 404), (ApplicationError, 422), (PublishError, 422),
+                        (StoreError, 503)):
+        if isinstance(exc, cls):
+            return status
+    return 500
+
+
+_STATUS_TEXT = {401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 422: "Unprocessable", 500: "Error",
+                503: "Unavailable"}
+
+
+def error_box(exc: HojoError, lang: str) -> str:
+    status = _status(exc)
+    problems = "".join(
+        f"<li><code>{esc(p.path)}</code> {esc(p.message_ja if lang == 'ja' else p.message_en)}</li>"
+        for p in exc.problems[:50])
+    detail = ""
+    if "pytest" in exc.details:
+        detail = f"<pre>{esc(exc.details['pytest'])}</pre>"
+    return (f'<div class="error" role="alert"><b>{status} {_STATUS_TEXT.get(status, "")}</b> '
+            f'<code>{esc(exc.code)}</code>: {esc(exc.message_ja if lang == "ja" else exc.message_en)}'
+            f'{"<ul>" + problems + "</ul>" if problems else ""}{detail}</div>')
+
+
+def _failed(request: Request, lang: str, exc: HojoError) -> HTMLResponse:
+    status = _status(exc)
+    body = error_box(exc, lang)
+    if status == 401:
+        body += _login_form(lang, request.url.path)
+    return _html(request, lang, tr(lang, "エラー", "Error"), body, status)
+
+
+def _safe(request: Request, lang: str, roles: tuple[str, ...], build: Callable[[Principal], HTMLResponse]
+          ) -> HTMLResponse:
+    """Check the role, build the page; a hojo error becomes an HTML page with its status."""
+    try:
+        return build(_guard(request, roles))
+    except HojoError as exc:
+        return _failed(request, lang, exc)
+
+
+# -- pieces --------------------------------------------------------------------------------------------
+def _yen(value: Any, lang: str) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,}円" if lang == "ja" else f"{value:,} yen"
+
+
+def _cite(cites: Mapping[str, Any] | None) -> str:
+    if not cites:
+        return ""
+    lines = f"L{cites.get('line')}" + (f"–L{cites['to_line']}" if "to_line" in cites else "")
+    return (f'<span class="quote">{esc(cites.get("document"))} {esc(lines)}：<q>{esc(cites.get("quote"))}</q>'
+            "</span>")
+
+
+def _text(value: Any, lang: str) -> str:
+    if isinstance(value, Mapping):
+        return esc(value.get(lang) or value.get("ja"))
+    return esc(value)
+
+
+def _badge(kind: str, label: str) -> str:
+    return f'<span class="badge {esc(kind)}">{esc(label)}</span>'
+
+
+def _status_badge(status: str, lang: str) -> str:
+    words = _STATUS_WORD.get(status, (status, status))
+    return _badge(status, words[0] if lang == "ja" else words[1])
+
+
+def _window(rv: RuleVersion, lang: str) -> str:
+    a, b = rv.from_fiscal_year, rv.to_fiscal_year
+    if lang == "ja":
+        return f"{a}年度" if a == b else f"{a}～{b}年度"
+    return f"FY{a}" if a == b else f"FY{a}–{b}"
+
+
+def _program_entry(request: Request, program: str) -> dict[str, Any]:
+    for entry in request.app.state.service.programs():
+        if entry["program"] == program:
+            return dict(entry)
+    raise UnknownProgramError(f"制度「{program}」はありません", f"unknown program '{program}'", code="unknown_program")
+
+
+def _program_nav(program: str, lang: str, current: str) -> str:
+    items = [("", tr(lang, "制度の内容", "program")), ("/try", tr(lang, "試算する", "try it")),
+             ("/draft", tr(lang, "下書きを編集", "edit a draft")),
+             ("/diff", tr(lang, "版を比べる", "compare versions"))]
+    return '<p class="tabs">' + "".join(
+        f'<a class="{"current" if suffix == current else ""}" '
+        f'href="{esc(link(f"/workbench/programs/{program}{suffix}", lang))}">{esc(label)}</a>'
+        for suffix, label in items) + "</p>"
+
+
+def _band_table(spec: Mapping[str, Any], lang: str) -> str:
+    by = spec["by"].get("fact") or spec["by"].get("value")
+    head = [tr(lang, "区分", "band"), tr(lang, "下限", "from"), tr(lang, "上限", "to"),
+            f'{tr(lang, "額", "amount")}（{esc(spec["unit"])}）', f'<span class="num">{tr(lang, "円", "yen")}</span>']
+    rows = []
+    for band in spec["bands"]:
+        words = band_words(band, lang)
+        lower, _, upper = words.partition(" " if lang == "ja" else ", ")
+        rows.append([esc(band.get("label_ja", "")), esc(lower), esc(upper),
+                     f'<span class="num">{esc(unit_amount(band["amount"], spec["unit"]))}</span>',
+                     f'<span class="num">{unit_yen(band["amount"], spec["unit"]):,}</span>'])
+    title = spec["name_ja"] if lang == "ja" else spec["name_en"]
+    return (f"<h3>{esc(title)} <small class=\"mono\">{esc(spec['id'])} · {tr(lang, '区分の基準', 'by')} "
+            f"{esc(by)}</small></h3>"
+            f"<div>{_cite(spec['cites'])}</div>" + table(head, rows, "bands"))
+
+
+def _version_sections(rv: RuleVersion, lang: str) -> str:
+    doc = rv.document
+    out = []
+    desc = doc.get(f"description_{lang}") or doc.get("description_ja")
+    if desc:
+        out.append(f"<p>{esc(desc)}</p>")
+    out.append(f"<h2>{tr(lang, '要件', 'Clauses')}</h2>")
+    out.append(table([tr(lang, "要件", "clause"), tr(lang, "条件", "condition"), tr(lang, "理由", "reason"),
+                      tr(lang, "出典", "source")],
+                     [[f"<code>{esc(c['id'])}</code>", esc(condition_words(c["when"], lang)),
+                       _text(c["reason"], lang), _cite(c["cites"])] for c in doc.get("clauses", [])]))
+    elig = doc["eligibility"]
+    out.append(f"<h3>{tr(lang, '交付対象', 'Eligibility')}</h3><p>{esc(condition_words(elig['when'], lang))} — "
+               f"{_text(elig['reason'], lang)}<br>{_cite(elig['cites'])}</p>")
+    tiers = doc.get("tiers")
+    if tiers:
+        out.append(f"<h3>{esc(tiers['name_ja'])}</h3>")
+        out.append(table([tr(lang, "値", "value"), tr(lang, "条件", "condition"), tr(lang, "理由", "reason"),
+                          tr(lang, "出典", "source")],
+                         [[esc(o["value"]), esc(condition_words(o["when"], lang)), _text(o["reason"], lang),
+                           _cite(o["cites"])] for o in tiers["options"]]))
+    if doc.get("derived"):
+        out.append(f"<h3>{tr(lang, '派生値', 'Derived values')}</h3>")
+        out.append(table([tr(lang, "名前", "name"), tr(lang, "理由", "reason"), tr(lang, "出典", "source")],
+                         [[esc(d.get(f"name_{lang}", d["id"])), _text(d["reason"], lang), _cite(d["cites"])]
+                          for d in doc["derived"]]))
+    if doc.get("tables"):
+        out.append(f"<h2>{tr(lang, '基準額表', 'Band tables')}</h2>")
+        out += [_band_table(spec, lang) for spec in doc["tables"]]
+    amount = doc.get("amount")
+    if amount:
+        out.append(f"<h2>{tr(lang, '金額', 'Amount')}</h2>")
+        rows = [[esc(c.get(f"name_{lang}", c["id"])), esc(condition_words(c["when"], lang)) if "when" in c else "—",
+                 _text(c["reason"], lang), _cite(c["cites"])] for c in amount.get("components", [])]
+        if "cap" in amount:
+            rows.append([tr(lang, "補助上限額", "ceiling"), "—", _text(amount["cap"]["reason"], lang),
+                         _cite(amount["cap"]["cites"])])
+        rounding = amount.get("rounding", {})
+        rate = f"{amount.get('rate')} · {rounding.get('mode', '')} {rounding.get('unit_yen', '')}"
+        rows.append([tr(lang, "補助率", "rate"), "—", esc(rate), _cite(amount.get("rate_cites"))])
+        out.append(table([tr(lang, "内訳", "component"), tr(lang, "条件", "condition"), tr(lang, "理由", "reason"),
+                          tr(lang, "出典", "source")], rows))
+    out.append(f"<h2>{tr(lang, '読み方の前提', 'Assumptions')}</h2>")
+    assumptions = doc.get("assumptions", [])
+    out.append(table([tr(lang, "前提", "assumption"), tr(lang, "内容", "reading"), tr(lang, "出典", "source")],
+                     [[f"<code>{esc(a['id'])}</code>", esc(a.get(lang) or a["ja"]), _cite(a["cites"])]
+                      for a in assumptions]) if assumptions else f"<p>{tr(lang, 'なし', 'none')}</p>")
+    out.append(f"<h2>{tr(lang, '未確定の点', 'Open questions')}</h2>")
+    questions = doc.get("open_questions", [])
+    out.append(table([tr(lang, "点", "question"), tr(lang, "内容", "what"), tr(lang, "資料にないもの", "missing"),
+                      tr(lang, "出典", "source")],
+                     [[f"<code>{esc(q['id'])}</code>", esc(q.get(lang) or q["ja"]), esc("、".join(q["missing"])),
+                       _cite(q["cites"])] for q in questions]) if questions else f"<p>{tr(lang, 'なし', 'none')}</p>")
+    return "".join(out)
+
+
+def _login_form(lang: str, next_path: str = "/workbench") -> str:
+    return (f'<div class="card"><h2>{tr(lang, "ログイン", "Log in")}</h2>'
+            f'<form method="post" action="/workbench/login"><input type="hidden" name="lang" value="{esc(lang)}">'
+            f'<input type="hidden" name="next" value="{esc(next_path)}">'
+            f'<label for="token">{tr(lang, "トークン（運用者が発行したもの）", "token (issued by the operator)")}'
+            "</label><br>"
+            '<input type="password" id="token" name="token" autocomplete="off"> '
+            f'<button type="submit" id="login">{tr(lang, "ログイン", "log in")}</button></form></div>')
+
+
+def _decision_html(decision: Mapping[str, Any], lang: str) -> str:
+    eligible = decision["eligible"]
+    if eligible is True:
+        verdict = _badge("ok", tr(lang, "交付対象", "eligible"))
+    elif eligible is False:
+        verdict = _badge("ng", tr(lang, "交付対象外", "not eligible"))
+    else:
+        verdict = _badge("undetermined", tr(lang, "未確定", "undetermined"))
+    out = [f'<div class="card result" id="decision"><div>{verdict} '
+           f'<small class="mono">{esc(decision["ruleset"])} · {tr(lang, "判定ID", "decision id")} '
+           f'{esc(decision["decision_id"])}</small></div>',
+           f'<div>{tr(lang, "補助額", "amount")}: '
+           f'<span class="amount" id="amount">{_yen(decision["amount_yen"], lang)}</span>'
+           f'　{tr(lang, "補助上限額", "ceiling")}: <span id="cap">{_yen(decision["cap_yen"], lang)}</span></div>']
+    if decision.get("results"):
+        results = json.dumps(decision["results"], ensure_ascii=False)
+        out.append(f"<div>{tr(lang, '結果', 'results')}: <code>{esc(results)}</code></div>")
+    out.append("</div>")
+    if decision.get("breakdown"):
+        out.append(f"<h3>{tr(lang, '内訳', 'Breakdown')}</h3>")
+        out.append(table([tr(lang, "内訳", "component"), tr(lang, "適用", "applied"), '<span class="num">円</span>'],
+                         [[f"<code>{esc(b['component'])}</code>",
+                           tr(lang, "はい", "yes") if b["applied"] else tr(lang, "いいえ", "no"),
+                           f'<span class="num">{b["yen"]:,}</span>'] for b in decision["breakdown"]]))
+    out.append(f"<h3>{tr(lang, '理由', 'Reasons')}</h3>")
+    out.append(table([tr(lang, "種類", "kind"), tr(lang, "結果", "outcome"), tr(lang, "理由", "reason"),
+                      tr(lang, "出典", "source")],
+                     [[esc(_KIND.get(r["kind"], (r["kind"], r["kind"]))[0 if lang == "ja" else 1]),
+                       _badge(r["outcome"], _OUTCOME.get(r["outcome"], (r["outcome"],) * 2)[0 if lang == "ja" else 1]),
+                       esc(r["message_ja"] if lang == "ja" else r["message_en"]), _cite(r["source"])]
+                      for r in decision["reasons"]], "reasons"))
+    return "".join(out)
+
+
+def _editor(program: str, lang: str, text: str, problem_lines: set[int], can: dict[str, bool]) -> str:
+    count = max(1, text.count("\n") + 1)
+    gutter = "\n".join(f"<b>● {n}</b>" if n in problem_lines else str(n) for n in range(1, count + 1))
+    note_ja = {"impact": "（監査担当・政策担当）", "features": "（監査担当・政策担当）", "publish": "（政策担当のみ）"}
+    note_en = {"impact": " (auditor, owner)", "features": " (auditor, owner)", "publish": " (policy owner only)"}
+    buttons = [("check", tr(lang, "検査", "check"), ""), ("impact", tr(lang, "影響を見る", "impact"), "secondary"),
+               ("features", tr(lang, "feature を実行", "run features"), "secondary"),
+               ("publish", tr(lang, "公開する", "publish"), "danger")]
+    locked = esc(tr(lang, "・権限なし", " · not your role"))
+    shown = "".join(
+        f'<button type="submit" name="action" value="{a}" id="action-{a}" class="{cls}">{esc(label)}'
+        f'{esc((note_ja if lang == "ja" else note_en).get(a, ""))}{"" if can.get(a, True) else locked}</button>'
+        for a, label, cls in buttons)
+    return (f'<form method="post" action="/workbench/programs/{esc(program)}/draft" id="draft-form">'
+            f'<input type="hidden" name="lang" value="{esc(lang)}">'
+            f'<div class="editor"><pre class="gutter" id="gutter">{gutter}</pre>'
+            f'<textarea name="text" id="draft" spellcheck="false" wrap="off">{esc(text)}</textarea></div>'
+            f"<div>{shown}</div></form>" + _EDITOR_JS)
+
+
+_EDITOR_JS = """<script>
+(function () {
+  var area = document.getElementById('draft'), gutter = document.getElementById('gutter');
+  function renumber() {
+    var marked = {};
+    gutter.querySelectorAll('b').forEach(function (b) { marked[b.textContent.replace('● ', '')] = 1; });
+    var n = area.value.split('\\n').length, out = [];
+    for (var i = 1; i <= n; i++) { out.push(marked[i] ? '<b>● ' + i + '</b>' : String(i)); }
+    gutter.innerHTML = out.join('\\n');
+  }
+  area.addEventListener('scroll', function () { gutter.scrollTop = area.scrollTop; });
+  area.addEventListener('input', renumber);
+  var first = document.querySelector('a[data-line]');
+  if (first) { area.scrollTop = Math.max(0, (parseInt(first.getAttribute('data-line'), 10) - 5) * 18);
+               gutter.scrollTop = area.scrollTop; }
+  document.querySelectorAll('a[data-line]').forEach(function (a) {
+    a.addEventListener('click', function (e) {
+      e.preventDefault();
+      var line = parseInt(a.getAttribute('data-line'), 10), lines = area.value.split('\\n'), start = 0;
+      for (var i = 0; i < line - 1 && i < lines.length; i++) { start += lines[i].length + 1; }
+      area.focus(); area.setSelectionRange(start, start + (lines[line - 1] || '').length);
+      area.scrollTop = Math.max(0, (line - 5) * 18);
+    });
+  });
+})();
+</script>"""
+
+
+def _problems_html(checked: DraftCheck, lang: str) -> str:
+    if checked.ok:
+        return (f'<div class="notice" id="check-ok">{tr(lang, "問題はありません", "no problems")}: '
+                f'<code>{esc(checked.name)}</code> sha256 {esc(checked.rv.sha256[:12] if checked.rv else "")}</div>')
+    items = []
+    for p in checked.problems:
+        line = problem_line(p)
+        where = (f'<a href="#draft" data-line="{line}">{tr(lang, "行", "line")} {line}</a>' if line else "")
+        items.append(f"<li>{where} <code>{esc(p.path)}</code> [{esc(p.code)}] "
+                     f"{esc(p.message_ja if lang == 'ja' else p.message_en)}</li>")
+    return (f'<div class="error" id="check-problems"><b>{tr(lang, "問題", "Problems")} ({len(checked.problems)})</b>'
+            f'<ul class="problems">{"".join(items)}</ul></div>')
+
+
+def _changes_html(changes: list[dict[str, str]], lang: str) -> str:
+    if not changes:
+        return f"<p>{tr(lang, '違いはありません', 'no differences')}</p>"
+    return '<ul class="changes" id="changes">' + "".join(
+        f"<li>{esc(c['ja'] if lang == 'ja' else c['en'])}</li>" for c in changes) + "</ul>"
+
+
+def _signed_yen(value: int, lang: str) -> str:
+    cls = "plus" if value > 0 else "minus" if value < 0 else ""
+    sign = "+" if value > 0 else ""
+    return f'<span class="delta {cls}">{sign}{_yen(value, lang)}</span>'
+
+
+def _impact_html(report: Mapping[str, Any], lang: str) -> str:
+    total = report["total"]
+    labels = [("decisions", "対象の判定", "decisions"), ("changed", "変わる判定", "changed"),
+              ("eligible_to_ineligible", "対象 → 対象外", "eligible → ineligible"),
+              ("ineligible_to_eligible", "対象外 → 対象", "ineligible → eligible"),
+              ("to_undetermined", "→ 未確定", "→ undetermined"), ("from_undetermined", "未確定 →", "undetermined →"),
+              ("facts_invalid", "事実が受け付けられない", "facts refused")]
+    rows = [[esc(tr(lang, ja, en)), f'<span class="num">{total[key]:,}</span>'] for key, ja, en in labels]
+    rows.append([tr(lang, "補助額の増減", "yen delta"),
+                 f'<span class="num" id="yen-delta">{_signed_yen(total["yen_delta"], lang)}</span>'])
+    title = tr(lang, "影響（記録された判定を下書きで判定し直した結果）",
+               "Impact (logged decisions decided under the draft)")
+    out = [f'<div class="card" id="impact"><h3>{title}</h3>'
+           f'<p>{tr(lang, "走査した記録", "records scanned")}: {report["scanned"]:,}</p>',
+           table([tr(lang, "項目", "what"), tr(lang, "件数・金額", "count / yen")], rows)]
+    if report["changed"]:
+        out.append(table([tr(lang, "判定ID", "decision"), tr(lang, "年度", "FY"), tr(lang, "前", "before"),
+                          tr(lang, "後", "after"), tr(lang, "増減", "delta")],
+                         [[f"<small class=\"mono\">{esc(c['decision_id'])}</small>", esc(c["fiscal_year"]),
+                           _yen(c["before"]["amount_yen"], lang),
+                           "—" if c["after"] is None else _yen(c["after"]["amount_yen"], lang),
+                           "—" if c["after"] is None else _signed_yen((c["after"]["amount_yen"] or 0)
+                                                                      - (c["before"]["amount_yen"] or 0), lang)]
+                          for c in report["changed"][:200]], "changed"))
+    out.append("</div>")
+    return "".join(out)
+
+
+# -- the routes ----------------------------------------------------------------------------------------
+def router() -> APIRouter:
+    pages = APIRouter(prefix="/workbench", include_in_schema=False)
+
+    @pages.get("", response_class=HTMLResponse)
+    def programs(request: Request, lang: str | None = None) -> HTMLResponse:
+        lg = lang_of(lang)
+
+        def build(_: Principal) -> HTMLResponse:
+            rows = []
+            for entry in request.app.state.service.programs():
+                source = entry.get("source", {})
+                years = ", ".join(str(y) for y in entry.get("fiscal_years", [])) or "—"
+                rows.append([
+                    f'<a href="{esc(link("/workbench/programs/" + entry["program"], lg))}">'
+                    f'<code>{esc(entry["program"])}</code></a>',
+                    esc(entry["name_ja"] if lg == "ja" else entry["name_en"]), _status_badge(entry["status"], lg),
+                    esc(f"{source.get('document', '')} L{source.get('lines', '')}"), esc(years)])
+            body = (f"<h1>{tr(lg, '制度の一覧', 'Programs')}</h1>"
+                    + "<p>" + tr(lg, "制度を選ぶと、版・要件・基準額表・feature を見て、試算し、下書きを作れます。",
+                                 "Pick a program to read its versions, clauses, band tables and features, try an "
+                                 "application, or draft a new version.") + "</p>"
+                    + table([tr(lg, "制度", "program"), tr(lg, "名称", "name"), tr(lg, "状態", "status"),
+                             tr(lg, "出典", "source"), tr(lg, "年度", "fiscal years")], rows, "programs"))
+            return _html(request, lg, tr(lg, "制度の一覧", "Programs"), body)
+        return _safe(request, lg, ANYONE, build)
+
+    @pages.get("/programs/{program}", response_class=HTMLResponse)
+    def program_page(request: Request, program: str, lang: str | None = None, v: int | None = None) -> HTMLResponse:
+        lg = lang_of(lang)
+
+        def build(_: Principal) -> HTMLResponse:
+            entry = _program_entry(request, program)
+            name = entry["name_ja"] if lg == "ja" else entry["name_en"]
+            source = entry.get("source", {})
+            out = [f"<h1>{esc(name)} {_status_badge(entry['status'], lg)}</h1>",
+                   f'<p><code>{esc(program)}</code> · {tr(lg, "出典", "source")} {esc(source.get("document"))} '
+                   f'L{esc(source.get("lines"))}</p>']
+            if entry["status"] == "reference":
+                why = entry["why_not_decidable"]
+                out.append(f'<div class="card"><b>{tr(lg, "判定しない理由", "why it is not decided")}</b>: '
+                           f'{esc(why.get(lg) or why["ja"])}</div>')
+                out += [f"<div>{_cite(c)}</div>" for c in entry.get("cites", [])]
+                return _html(request, lg, name, "".join(out))
+            if entry["status"] == "allocation":
+                out.append('<div class="card">' + tr(lg, "予算を申請者の間で配分する制度です（POST /v1/allocations）。",
+                                                      "A budget shared out among applicants (POST /v1/allocations).")
+                           + "</div>")
+                return _html(request, lg, name, "".join(out))
+            versions = versions_of(request.app.state.service, program)
+            chosen = versions.get(v) if v is not None else in_force_or_newest(request.app.state.service, program)
+            if chosen is None:
+                raise UnknownProgramError(f"版 {v} はありません", f"no version {v}", code="unknown_version")
+            out.append(_program_nav(program, lg, ""))
+            out.append(f"<h2>{tr(lg, '版', 'Versions')}</h2>")
+            rows = []
+            for number, rv in sorted(versions.items()):
+                here = " ◀" if rv is chosen else ""
+                href = esc(link(f"/workbench/programs/{program}", lg, v=number))
+                rows.append([f'<a href="{href}">v{number}</a>{here}', esc(_window(rv, lg)),
+                             _badge(rv.status, rv.status), esc(rv.document.get("published_at", "—")),
+                             f'<small class="mono">{esc(rv.sha256[:16])}…</small>',
+                             esc(rv.document["name_ja"] if lg == "ja" else rv.document["name_en"])])
+            out.append(table(["", tr(lg, "適用年度", "window"), tr(lg, "状態", "status"), tr(lg, "公開日", "published"),
+                              "sha256", tr(lg, "名称", "name")], rows, "versions"))
+            out.append(f"<h2>v{chosen.version} · {esc(_window(chosen, lg))}</h2>")
+            out.append(_version_sections(chosen, lg))
+            feature = _FEATURES / f"{program}.feature"
+            out.append(f"<h2>{tr(lg, '仕様（feature）', 'Specification (features)')}</h2>")
+            if feature.is_file():
+                out.append(f'<div id="features">{render_feature(feature.read_text(encoding="utf-8"), lg)}</div>')
+            else:
+                out.append(f"<p>{tr(lg, 'feature ファイルがありません', 'no feature file')}</p>")
+            return _html(request, lg, name, "".join(out))
+        return _safe(request, lg, ANYONE, build)
+
+    def _try_page(request: Request, lg: str, program: str, fy: int | None, form: list[tuple[str, str]] | None,
+                  principal: Principal) -> HTMLResponse:
+        service = request.app.state.service
+        entry = _program_entry(request, program)
+        years = entry.get("fiscal_years", [])
+        if entry["status"] in ("reference", "allocation") or not years:
+            raise UnknownProgramError("この制度は申請ごとに判定しません", "this program is not decided per application",
+                                      code="not_decidable")
+        year = fy if fy in years else max(years)
+        rv = service.rulebook.select(program, year)
+        schema = facts_schema_of(rv)
+        values: dict[str, Any] = {}
+        result = ""
+        status = 200
+        if form is not None:
+            values, unreadable = facts_from_form(schema, form)
+            if unreadable:
+                unread = ApplicationError("JSON として読めない欄があります", "some fields are not valid JSON",
+                                          code="invalid_json")
+                result = error_box(unread, lg) + f"<p>{esc(', '.join(unreadable))}</p>"
+                status = 422
+            else:
+                try:
+                    decision = service.decide({"program": program, "fiscal_year": year, "facts": values},
+                                              requested_by=principal.name)
+                    result = _decision_html(decision, lg)
+                except HojoError as exc:
+                    result, status = error_box(exc, lg), _status(exc)
+        name = entry["name_ja"] if lg == "ja" else entry["name_en"]
+        year_links = " ".join(
+            f'<a class="{"current" if y == year else ""}" '
+            f'href="{esc(link(f"/workbench/programs/{program}/try", lg, fy=y))}">'
+            f'{y}{tr(lg, "年度", "")}</a>' for y in years)
+        body = (f"<h1>{esc(name)}</h1>" + _program_nav(program, lg, "/try")
+                + f'<p class="tabs">{tr(lg, "年度", "fiscal year")}: {year_links} · {esc(rv.name)}</p>'
+                + f'<div style="display:flex;gap:24px;flex-wrap:wrap"><div style="flex:1;min-width:360px">'
+                f'<form method="post" class="facts card" id="try-form" action="/workbench/programs/{esc(program)}/try">'
+                f'<input type="hidden" name="fy" value="{year}"><input type="hidden" name="lang" value="{esc(lg)}">'
+                + render_fields(schema, lg, values)
+                + f'<p><button type="submit" id="decide">{tr(lg, "判定する", "decide")}</button></p></form></div>'
+                f'<div style="flex:1.3;min-width:420px">{result}</div></div>')
+        return _html(request, lg, tr(lg, "試算", "Try it"), body, status)
+
+    @pages.get("/programs/{program}/try", response_class=HTMLResponse)
+    def try_form(request: Request, program: str, lang: str | None = None, fy: int | None = None) -> HTMLResponse:
+        lg = lang_of(lang)
+        return _safe(request, lg, ANYONE, lambda p: _try_page(request, lg, program, fy, None, p))
+
+    @pages.post("/programs/{program}/try", response_class=HTMLResponse)
+    def try_decide(request: Request, program: str, form: Form) -> HTMLResponse:
+        lg = lang_of(_field(form, "lang"))
+        fy_text = _field(form, "fy")
+        fy = int(fy_text) if fy_text.isdigit() else None
+        return _safe(request, lg, ANYONE, lambda p: _try_page(request, lg, program, fy, form, p))
+
+    def _draft_page(request: Request, lg: str, program: str, text: str | None, action: str | None) -> HTMLResponse:
+        service = request.app.state.service
+        principal = _guard(request, ANYONE)
+        entry = _program_entry(request, program)
+        base = in_force_or_newest(service, program)
+        versions = versions_of(service, program)
+        if text is None:
+            text = draft_text(base, max(versions) + 1)
+        declared_program, declared_version = draft_head(text)
+        version = declared_version or max(versions) + 1
+        result, status, problem_lines = "", 200, set()
+        try:
+            if action in ("impact", "features"):
+                _guard(request, AUDIT)
+            if action == "publish":
+                _guard(request, OWNER)
+            if action:
+                checked = check_draft(text, service.paths, program, version)
+                problem_lines = {line for p in checked.problems if (line := problem_line(p))}
+                result = _problems_html(checked, lg)
+                if checked.ok and checked.rv is not None:
+                    if action == "check":
+                        previous = [n for n in versions if n < version]
+                        if previous:
+                            result += (f"<h3>{tr(lg, '変更点', 'Changes')}（v{max(previous)} → v{version}）</h3>"
+                                       + _changes_html(diff_documents(versions[max(previous)].document,
+                                                                      checked.rv.document), lg))
+                    elif action == "impact":
+                        result += _impact_html(service.auditor.impact([checked.rv]), lg)
+                    elif action == "features":
+                        run = run_draft_features(text, service.paths, program, version)
+                        badge = _badge("ok", tr(lg, "成功", "passed")) if run["passed"] else _badge(
+                            "ng", tr(lg, "失敗", "failed"))
+                        result += (f'<div class="card" id="features-result">{badge} {esc(run["summary"])}'
+                                   f'<pre>{esc(run["output"])}</pre></div>')
+                    elif action == "publish":
+                        done = publish_draft(service, service.paths, program, version, text, principal.name,
+                                             impact_dir())
+                        result = (f'<div class="notice" id="published"><b>{tr(lg, "公開しました", "Published")}</b>: '
+                                  f'<code>{esc(done["published"])}</code> sha256 {esc(done["sha256"][:16])}… · '
+                                  f'{tr(lg, "公開日", "published on")} {esc(done["published_at"])} · '
+                                  f'{tr(lg, "記録", "log record")} <code>{esc(done["log_record"])}</code> · '
+                                  f'{tr(lg, "補助額の増減", "yen delta")} '
+                                  f'{_signed_yen(done["impact_total"]["yen_delta"], lg)}'
+                                  f' · <a href="{esc(link(f"/workbench/programs/{program}", lg, v=version))}">'
+                                  f'{tr(lg, "公開した版を見る", "see the published version")}</a></div>')
+                        text = (service.paths.rules / program / f"v{version}.yaml").read_text(encoding="utf-8")
+                else:
+                    status = 422
+        except HojoError as exc:
+            result, status = error_box(exc, lg) + result, _status(exc)
+        name = entry["name_ja"] if lg == "ja" else entry["name_en"]
+        mismatch = ""
+        if declared_program and declared_program != program:
+            mismatch = f'<div class="error">program: {esc(declared_program)} ≠ {esc(program)}</div>'
+        can = {"impact": principal.has(AUDIT), "features": principal.has(AUDIT), "publish": principal.has(OWNER)}
+        body = (f"<h1>{esc(name)}</h1>" + _program_nav(program, lg, "/draft")
+                + f"<p>{tr(lg, '現行の版', 'based on')} v{base.version} → "
+                f"<code>rules/{esc(program)}/v{version}.yaml</code> (status: draft). "
+                + tr(lg, "編集して「検査」し、影響と feature を確かめてから公開します。公開した版は変更できません。",
+                     "Edit, check, look at the impact and the features, then publish. "
+                     "A published version never changes.")
+                + f"</p>{mismatch}<div id='result'>{result}</div>"
+                + _editor(program, lg, text, problem_lines, can))
+        return _html(request, lg, tr(lg, "下書き", "Draft"), body, status)
+
+    @pages.get("/programs/{program}/draft", response_class=HTMLResponse)
+    def draft(request: Request, program: str, lang: str | None = None) -> HTMLResponse:
+        lg = lang_of(lang)
+        try:
+            return _draft_page(request, lg, program, None, None)
+        except HojoError as exc:
+            return _failed(request, lg, exc)
+
+    @pages.post("/programs/{program}/draft", response_class=HTMLResponse)
+    def draft_action(request: Request, program: str, form: Form) -> HTMLResponse:
+        lg = lang_of(_field(form, "lang"))
+        action = _field(form, "action", "check")
+        if action not in ("check", "impact", "features", "publish"):
+            action = "check"
+        try:
+            return _draft_page(request, lg, program, _field(form, "text").replace("\r\n", "\n"), action)
+        except HojoError as exc:
+            return _failed(request, lg, exc)
+
+    @pages.get("/programs/{program}/diff", response_class=HTMLResponse)
+    def diff(request: Request, program: str, lang: str | None = None) -> HTMLResponse:
+        lg = lang_of(lang)
+        from_version, to_version = _int_param(request, "from"), _int_param(request, "to")
+
+        def build(_: Principal) -> HTMLResponse:
+            entry = _program_entry(request, program)
+            versions = versions_of(request.app.state.service, program)
+            numbers = sorted(versions)
+            new = to_version if to_version in versions else numbers[-1]
+            old = from_version if from_version in versions else (numbers[-2] if len(numbers) > 1 else numbers[0])
+
+            def select(name: str, chosen: int) -> str:
+                return f'<select name="{name}" id="{name}">' + "".join(
+                    f'<option value="{n}"{" selected" if n == chosen else ""}>v{n} ({esc(versions[n].status)}, '
+                    f'{esc(_window(versions[n], lg))})</option>' for n in numbers) + "</select>"
+            hidden = '<input type="hidden" name="lang" value="en">' if lg == "en" else ""
+            changes = diff_documents(versions[old].document, versions[new].document)
+            name = entry["name_ja"] if lg == "ja" else entry["name_en"]
+            body = (f"<h1>{esc(name)}</h1>" + _program_nav(program, lg, "/diff")
+                    + f'<form method="get" class="card">{hidden}{select("from", old)} → {select("to", new)} '
+                    f'<button type="submit">{tr(lg, "比べる", "compare")}</button></form>'
+                    + f"<h2>v{old} → v{new}（{len(changes)} {tr(lg, '件', 'changes')}）</h2>"
+                    + _changes_html(changes, lg))
+            return _html(request, lg, tr(lg, "版の比較", "Compare versions"), body)
+        return _safe(request, lg, ANYONE, build)
+
+    @pages.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request, lang: str | None = None) -> HTMLResponse:
+        lg = lang_of(lang)
+        note = ""
+        if request.app.state.tokens.open_mode:
+            note = ('<div class="notice">'
+                    + tr(lg, "トークンの設定がないため公開モードで動いています（全員がすべての役割）。",
+                         "No tokens are configured: open mode (everyone has every role).") + "</div>")
+        return _html(request, lg, tr(lg, "ログイン", "Log in"), note + _login_form(lg))
+
+    @pages.post("/login")
+    def login(request: Request, form: Form) -> Response:
+        lg = lang_of(_field(form, "lang"))
+        token = _field(form, "token").strip()
+        principal = request.app.state.tokens.principal(token) if token else None
+        if principal is None:
+            wrong = AuthError("トークンが正しくありません", "the token is not valid", code="unauthenticated")
+            body = error_box(wrong, lg)
+            # the login form again, with the error (the page itself is open to everyone)
+            return _html(request, lg, tr(lg, "ログイン", "Log in"), body + _login_form(lg))
+        target = _field(form, "next", "/workbench")
+        if not target.startswith("/workbench"):
+            target = "/workbench"
+        response = RedirectResponse(link(target, lg), status_code=303)
+        response.set_cookie("hojo_token", token, httponly=True, samesite="strict", path="/")
+        return response
+
+    @pages.post("/logout")
+    def logout() -> Response:
+        response = RedirectResponse("/workbench/login", status_code=303)
+        response.delete_cookie("hojo_token", path="/")
+        return response
+
+    return pages
+
+
+def _int_param(request: Request, name: str) -> int | None:
+    value = request.query_params.get(name, "")
+    return int(value) if value.isdigit() else None

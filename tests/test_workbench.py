@@ -1,0 +1,360 @@
+"""The workbench without a browser: its pages, the API routes behind them, roles, the diff wording and the CLI.
+
+Figures are computed by hand from rules/kokuho_healthup_municipal/v2.yaml (001_c02c95a32821d2bb.txt L1786 基準額①,
+L1826 基準額②): 30,000 insured is the band 1～5万人未満 (10,000以上 50,000未満), so categories 1 and 3 give
+基準額① 4,500千円 + 基準額② 9,000千円 = 13,500,000円; with 基準額① raised to 5,000千円, 14,000,000円 (+500,000円).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api import create_app
+from service.auth import Principal, TokenTable, token_digest
+from service.config import Paths
+from service.rulebook.registry import Rulebook
+from service.rulediff import band_words, condition_words, diff_documents
+
+REPO = Path(__file__).resolve().parent.parent
+PROGRAM = "kokuho_healthup_municipal"
+FACTS: dict[str, Any] = {"insured_count": 30000, "has_data_health_plan": True, "categories": ["1", "3"],
+                         "third_party_evaluation": False, "designated_model": False}
+BAND_LINE = "      - {at_least: 10000, under: 50000, amount: 4500, label_ja: 1～5万人未満}"
+TOKENS = {"applicant": "applicant-token-13101", "auditor": "auditor-token", "policy_owner": "owner-token"}
+
+
+def bearer(role: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {TOKENS[role]}"}
+
+
+def v2_text() -> str:
+    return (REPO / "rules" / PROGRAM / "v2.yaml").read_text(encoding="utf-8")
+
+
+def draft(amount: int = 5000, fiscal_year: int = 2024) -> str:
+    """Draft v3 of the program: 基準額① 1～5万人未満 at ``amount`` 千円, in force for ``fiscal_year``."""
+    text = v2_text().replace('version: 2\nstatus: published\npublished_at: "2026-11-22"\n',
+                             "version: 3\nstatus: draft\n")
+    assert BAND_LINE in text and "status: draft" in text
+    text = text.replace(BAND_LINE, BAND_LINE.replace("amount: 4500", f"amount: {amount}"), 1)
+    return text.replace("effective: {from_fiscal_year: 2024, to_fiscal_year: 2024}",
+                        f"effective: {{from_fiscal_year: {fiscal_year}, to_fiscal_year: {fiscal_year}}}")
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> Path:
+    copy = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", copy)
+    return copy
+
+
+@pytest.fixture
+def client(tmp_path: Path, rules: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("HOJO_IMPACT_DIR", str(tmp_path / "impact"))
+    tokens = TokenTable({token_digest(token): Principal(name=f"{role}-1", role=role) for role, token in TOKENS.items()})
+    app = create_app(paths=Paths(rules=rules, schemas=REPO / "schemas", seeds=REPO / "seeds"),
+                     db_url=f"sqlite:///{tmp_path / 'hojo.sqlite3'}", tokens=tokens)
+    with TestClient(app) as c:
+        yield c
+
+
+def decide(client: TestClient, fiscal_year: int = 2024) -> dict[str, Any]:
+    response = client.post("/v1/decisions", json={"program": PROGRAM, "fiscal_year": fiscal_year, "facts": FACTS},
+                           headers=bearer("applicant"))
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+# --- pages -------------------------------------------------------------------------------------------------
+
+
+def test_pages_need_a_token_and_the_login_form_sets_the_cookie(client: TestClient) -> None:
+    response = client.get("/workbench")
+    assert response.status_code == 401
+    assert 'name="token"' in response.text and "ログイン" in response.text
+
+    refused = client.post("/workbench/login", data={"token": "wrong", "lang": "ja"}, follow_redirects=False)
+    assert refused.status_code == 200 and "トークンが正しくありません" in refused.text
+    assert "set-cookie" not in refused.headers
+
+    login = client.post("/workbench/login", data={"token": TOKENS["applicant"], "lang": "en", "next": "/workbench"},
+                        follow_redirects=False)
+    assert login.status_code == 303 and login.headers["location"] == "/workbench?lang=en"
+    assert "hojo_token=" in login.headers["set-cookie"] and "HttpOnly" in login.headers["set-cookie"]
+    assert "samesite=strict" in login.headers["set-cookie"].lower()
+    listing = client.get("/workbench?lang=en")
+    assert listing.status_code == 200
+    assert "applicant-1" in listing.text and "Programs" in listing.text
+
+
+def test_program_list_shows_status_source_and_name_in_both_languages(client: TestClient) -> None:
+    client.cookies.set("hojo_token", TOKENS["applicant"])
+    ja = client.get("/workbench").text
+    assert "制度の一覧" in ja and "市町村国保ヘルスアップ事業" in ja and "001_c02c95a32821d2bb.txt L1763-1874" in ja
+    assert "判定可" in ja and "一部判定" in ja and "参照のみ" in ja
+    assert 'href="/workbench?lang=en"' in ja  # the language toggle
+    en = client.get("/workbench?lang=en").text
+    assert "Programs" in en and 'Municipal NHI &quot;Health-Up&quot; programme' in en and "reference" in en
+    assert "制度の一覧" not in en
+
+
+def test_program_page_versions_clauses_bands_assumptions_and_features(client: TestClient) -> None:
+    client.cookies.set("hojo_token", TOKENS["applicant"])
+    page = client.get(f"/workbench/programs/{PROGRAM}").text
+    rv = Rulebook.from_dir(REPO / "rules", REPO / "schemas", REPO / "seeds").programs[PROGRAM][2]
+    assert rv.sha256[:16] in page and "2024年度" in page and "2021年度" in page
+    # a clause with its seed quote and its reason
+    assert "データヘルス計画を策定していること。" in page and "has_data_health_plan がはい" in page
+    # the band table, both ends in legal words
+    assert "<td>1～5万人未満</td><td>10,000以上</td><td>50,000未満</td>" in page
+    assert "<td>20万人以上</td><td>200,000以上</td><td>上限なし</td>" in page and "4,500千円" in page
+    assert "three_largest_reference_amounts" in page
+    # the feature as scenarios, in Japanese
+    assert 'class="scenario"' in page and "被保険者3万人、①③④⑤を実施" in page
+    assert '<span class="kw">ならば</span>' in page
+    en = client.get(f"/workbench/programs/{PROGRAM}?lang=en").text
+    assert "at least 10,000 (以上)" in en and "under 50,000 (未満)" in en and "Band tables" in en
+    assert '<span class="kw">Then</span>' in en and "Assumptions" in en
+    older = client.get(f"/workbench/programs/{PROGRAM}?v=1").text
+    assert "v1 · 2021年度" in older
+
+
+def test_every_program_page_renders(client: TestClient) -> None:
+    client.cookies.set("hojo_token", TOKENS["applicant"])
+    for entry in client.get("/v1/programs", headers=bearer("applicant")).json()["programs"]:
+        response = client.get(f"/workbench/programs/{entry['program']}")
+        assert response.status_code == 200, entry["program"]
+        if entry["status"] in ("decide", "partly"):
+            for suffix in ("/try", "/draft", "/diff"):
+                assert client.get(f"/workbench/programs/{entry['program']}{suffix}").status_code == 200, (
+                    entry["program"], suffix)
+
+
+def test_try_form_is_generated_from_the_facts_schema_and_decides(client: TestClient) -> None:
+    client.cookies.set("hojo_token", TOKENS["applicant"])
+    form = client.get(f"/workbench/programs/{PROGRAM}/try").text
+    assert 'type="number" step="1" name="f.insured_count"' in form and 'max="100000000"' in form
+    assert 'type="checkbox" name="f.has_data_health_plan"' in form
+    assert form.count('name="f.categories"') == 5  # the list of enum values, one checkbox each
+    result = client.post(f"/workbench/programs/{PROGRAM}/try", data={
+        "fy": "2024", "lang": "ja", "f.insured_count": "30,000", "f.has_data_health_plan": "true",
+        "f.categories": ["1", "3"]})
+    assert result.status_code == 200
+    assert '<span class="amount" id="amount">13,500,000円</span>' in result.text
+    assert "交付対象" in result.text and "001_c02c95a32821d2bb.txt L1770" in result.text
+    assert "データ分析に基づくPDCAサイクルに沿った中長期的なデータヘルス計画を策定している：満たす" in result.text
+    listed = client.get("/v1/decisions", headers=bearer("auditor")).json()["decisions"]
+    assert [d["requested_by"] for d in listed] == ["applicant-1"] and listed[0]["amount_yen"] == 13_500_000
+    bad = client.post(f"/workbench/programs/{PROGRAM}/try", data={"fy": "2024", "lang": "en", "f.insured_count": "-5"})
+    assert bad.status_code == 422 and "$.facts.insured_count" in bad.text and "invalid_facts" in bad.text
+
+
+# --- drafts: check, impact, features, publish --------------------------------------------------------------
+
+
+def test_draft_editor_starts_from_the_version_in_force(client: TestClient) -> None:
+    client.cookies.set("hojo_token", TOKENS["applicant"])
+    page = client.get(f"/workbench/programs/{PROGRAM}/draft").text
+    assert "version: 3\nstatus: draft\nname_ja" in page and "published_at" not in page.split('id="draft"')[1][:400]
+    api = client.get(f"/v1/programs/{PROGRAM}/draft", headers=bearer("applicant")).json()
+    assert api["file"] == f"rules/{PROGRAM}/v3.yaml" and api["base_version"] == 2 and "status: draft" in api["text"]
+
+
+def test_check_shows_problems_at_their_line(client: TestClient) -> None:
+    broken = draft().replace("under: 50000, amount: 5000", "under: 60000, amount: 5000")
+    line = broken.splitlines().index(BAND_LINE.replace("50000, amount: 4500", "60000, amount: 5000")) + 1
+    response = client.post("/v1/drafts/check", json={"text": broken}, headers=bearer("applicant"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is False and body["file"] == f"rules/{PROGRAM}/v3.yaml"
+    assert any(p["line"] in (line, line + 1) and p["path"].startswith(f"rules/{PROGRAM}/v3.yaml:")
+               for p in body["problems"]), body["problems"]
+    client.cookies.set("hojo_token", TOKENS["applicant"])
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data={"text": broken, "action": "check"})
+    assert page.status_code == 422 and 'id="check-problems"' in page.text
+    shown = {p["line"] for p in body["problems"]}
+    assert all(f'data-line="{n}"' in page.text and f"<b>● {n}</b>" in page.text for n in shown)
+
+
+def test_check_of_a_good_draft_says_what_changed_in_words(client: TestClient) -> None:
+    body = client.post("/v1/drafts/check", json={"text": draft()}, headers=bearer("applicant")).json()
+    assert body["ok"] is True and body["problems"] == [] and body["diff_from"] == 2
+    assert "基準額① 1～5万人未満: 4,500千円 → 5,000千円" in [c["ja"] for c in body["changes"]]
+    client.cookies.set("hojo_token", TOKENS["applicant"])
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data={"text": draft(), "action": "check"}).text
+    assert 'id="check-ok"' in page and "基準額① 1～5万人未満: 4,500千円 → 5,000千円" in page
+
+
+def test_diff_in_words() -> None:
+    rulebook = Rulebook.from_dir(REPO / "rules", REPO / "schemas", REPO / "seeds")
+    old = rulebook.programs[PROGRAM][2].document
+    new = json.loads(json.dumps(old))
+    new["tables"][0]["bands"][1]["amount"] = 5000
+    new["amount"]["rate"] = "2/3"
+    new["clauses"] = [c for c in new["clauses"] if c["id"] != "third_party_evaluation"]
+    new["assumptions"][0]["ja"] = "別の読み方"
+    new["tables"][1]["bands"][0]["under"] = 20000
+    new["tables"][1]["bands"][1]["at_least"] = 20000
+    changes = diff_documents(old, new)
+    words = [c["ja"] for c in changes]
+    assert "基準額① 1～5万人未満: 4,500千円 → 5,000千円" in words
+    assert "補助率: 10/10 → 2/3" in words
+    assert "要件「third_party_evaluation」を削除" in words
+    assert any(w.startswith("読み方の前提「three_largest_reference_amounts」の本文:") and w.endswith("→ 別の読み方")
+               for w in words)
+    assert "基準額② の区分の境界: 0以上 10,000未満 → 0以上 20,000未満" in words
+    english = [c["en"] for c in changes]
+    assert ("reference amount ① for 1～5万人未満: 4,500千円 → 5,000千円 (4,500,000 → 5,000,000 yen)" in english)
+    assert diff_documents(old, old) == []
+    assert band_words({"over": 5, "at_most": 9}, "ja") == "5超 9以下"
+    assert condition_words({"any": [{"fact": "a", "under": 10000}, {"not": {"clause": "x"}}]}, "ja") == \
+        "（a が 10,000未満 または 「〔要件 x〕」でない）"
+
+
+def test_diff_route(client: TestClient) -> None:
+    response = client.get(f"/v1/programs/{PROGRAM}/diff?from=1&to=2", headers=bearer("applicant"))
+    assert response.status_code == 200
+    assert {"kind": "changed", "path": "effective", "ja": "適用年度: 2021年度 → 2024年度",
+            "en": "effective: FY2021 → FY2024"} in response.json()["changes"]
+    assert client.get(f"/v1/programs/{PROGRAM}/diff?from=1&to=9", headers=bearer("applicant")).status_code == 422
+    assert client.get("/v1/programs/nope/diff?from=1&to=2", headers=bearer("applicant")).status_code == 404
+    assert client.get(f"/v1/programs/{PROGRAM}/diff?from=1&to=2").status_code == 401
+    client.cookies.set("hojo_token", TOKENS["applicant"])
+    page = client.get(f"/workbench/programs/{PROGRAM}/diff?from=1&to=2&lang=en").text
+    assert "effective: FY2021 → FY2024" in page and "v1 → v2" in page
+
+
+def test_impact_of_a_draft_band_amount(client: TestClient) -> None:
+    logged = decide(client)
+    client.cookies.set("hojo_token", TOKENS["applicant"])
+    refused = client.post(f"/workbench/programs/{PROGRAM}/draft", data={"text": draft(), "action": "impact"})
+    assert refused.status_code == 403 and "403 Forbidden" in refused.text
+    client.cookies.set("hojo_token", TOKENS["auditor"])
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data={"text": draft(), "action": "impact"})
+    assert page.status_code == 200
+    assert '<span class="delta plus">+500,000円</span>' in page.text and logged["decision_id"] in page.text
+    report = client.post("/v1/impact", json={"rules": {f"{PROGRAM}/v3.yaml": draft()}},
+                         headers=bearer("auditor")).json()
+    assert report["total"]["yen_delta"] == 500_000 and report["changed"][0]["after"]["amount_yen"] == 14_000_000
+
+
+def test_features_of_a_draft(client: TestClient) -> None:
+    assert client.post("/v1/drafts/features", json={"text": draft(fiscal_year=2026)},
+                       headers=bearer("applicant")).status_code == 403
+    response = client.post("/v1/drafts/features", json={"text": draft(fiscal_year=2026)}, headers=bearer("auditor"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["passed"] is True and " passed" in body["summary"], body["output"]
+    broken = client.post("/v1/drafts/features", json={"text": draft().replace("program: ", "program: x")},
+                         headers=bearer("auditor")).json()
+    assert broken["passed"] is False and broken["check"]["ok"] is False
+
+
+def test_publish_is_for_owners_and_decides_at_once_and_is_logged(client: TestClient, rules: Path) -> None:
+    text = draft(fiscal_year=2026)
+    assert client.post("/v1/publish", json={"text": text}, headers=bearer("applicant")).status_code == 403
+    assert client.post("/v1/publish", json={"text": text}, headers=bearer("auditor")).status_code == 403
+    client.cookies.set("hojo_token", TOKENS["applicant"])
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data={"text": text, "action": "publish"})
+    assert page.status_code == 403 and "403 Forbidden" in page.text and "政策担当" in page.text
+    assert not (rules / PROGRAM / "v3.yaml").exists()
+    client.cookies.clear()
+    refused = client.post("/v1/decisions", json={"program": PROGRAM, "fiscal_year": 2026, "facts": FACTS},
+                          headers=bearer("applicant"))
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "no_rule_version"
+
+    response = client.post("/v1/publish", json={"text": text}, headers=bearer("policy_owner"))
+    assert response.status_code == 200, response.text
+    done = response.json()
+    assert done["published"] == f"{PROGRAM}@3" and done["published_by"] == "policy_owner-1"
+    written = (rules / PROGRAM / "v3.yaml").read_text(encoding="utf-8")
+    assert "status: published" in written and "published_at:" in written
+    lock = json.loads((rules / "published.lock.json").read_text(encoding="utf-8"))["published"]
+    assert lock[f"{PROGRAM}@3"] == done["sha256"]
+    # it decides at once: 基準額① 5,000千円 + 基準額② 9,000千円
+    fy2026 = decide(client, 2026)
+    assert fy2026["ruleset"] == f"{PROGRAM}@3" and fy2026["amount_yen"] == 14_000_000
+    assert decide(client)["amount_yen"] == 13_500_000  # FY2024 still under v2
+    # the publication is a record of the chained log, which still verifies and replays
+    listed = client.get("/v1/decisions", headers=bearer("auditor")).json()["decisions"]
+    publication = next(d for d in listed if d["kind"] == "publish")
+    assert publication["decision_id"] == done["log_record"] and publication["published_by"] == "policy_owner-1"
+    assert publication["rules_sha256"] == done["sha256"] and publication["fiscal_year"] == 2026
+    assert "yen_delta" in publication["impact_total"]
+    assert client.get("/v1/log/verify", headers=bearer("auditor")).json()["ok"] is True
+    replay = client.post(f"/v1/decisions/{fy2026['decision_id']}/replay", headers=bearer("auditor")).json()
+    assert replay["identical"] is True
+    assert client.post(f"/v1/decisions/{done['log_record']}/replay", headers=bearer("auditor")).json()["identical"]
+    again = client.post("/v1/publish", json={"text": text}, headers=bearer("policy_owner"))
+    assert again.status_code == 422 and again.json()["error"]["code"] == "already_published"
+
+
+def test_publish_of_a_draft_that_fails_its_features_leaves_rules_as_they_were(client: TestClient, rules: Path) -> None:
+    # In force for FY2024, the raised 基準額① breaks the hand-computed figures of the FY2024 scenarios.
+    response = client.post("/v1/publish", json={"text": draft()}, headers=bearer("policy_owner"))
+    assert response.status_code == 422 and response.json()["error"]["code"] == "features_failed"
+    assert not (rules / PROGRAM / "v3.yaml").exists()
+    assert f"{PROGRAM}@3" not in (rules / "published.lock.json").read_text(encoding="utf-8")
+
+
+# --- the CLI -----------------------------------------------------------------------------------------------
+
+
+def hojo(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HOJO_")}
+    return subprocess.run([sys.executable, "-m", "service.cli", *args], cwd=REPO, env={**clean, **(env or {})},
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_cli_diff(rules: Path) -> None:
+    (rules / PROGRAM / "v3.yaml").write_text(draft(), encoding="utf-8")
+    result = hojo("diff", PROGRAM, "2", "3", env={"HOJO_RULES_DIR": str(rules)})
+    assert result.returncode == 0, result.stderr
+    assert "- 基準額① 1～5万人未満: 4,500千円 → 5,000千円" in result.stdout.splitlines()
+    english = hojo("diff", PROGRAM, "2", "3", "--lang", "en", env={"HOJO_RULES_DIR": str(rules)})
+    assert "- version: 2 → 3" in english.stdout and "reference amount ① for 1～5万人未満" in english.stdout
+    as_json = json.loads(hojo("diff", PROGRAM, "1", "2", "--json").stdout)
+    assert {"kind", "path", "ja", "en"} == set(as_json[0])
+    missing = hojo("diff", PROGRAM, "2", "7")
+    assert missing.returncode == 2 and "no version 7" in missing.stderr
+
+
+def test_cli_explain(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.json"
+    facts.write_text(json.dumps(FACTS), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    decided = hojo("decide", "--program", PROGRAM, "--fiscal-year", "2024", "--db", db, str(facts))
+    assert decided.returncode == 0, decided.stderr
+    decision_id = json.loads(decided.stdout)["decision_id"]
+    ja = hojo("explain", decision_id, "--db", db)
+    assert ja.returncode == 0, ja.stderr
+    assert "交付対象: 補助額 13,500,000円 / 補助上限額 13,500,000円" in ja.stdout
+    assert "[満たす] データ分析に基づくPDCAサイクルに沿った中長期的なデータヘルス計画を策定している：満たす" \
+        in ja.stdout
+    assert "出典: 001_c02c95a32821d2bb.txt L1770" in ja.stdout
+    en = hojo("explain", decision_id, "--lang", "en", "--db", db)
+    assert "eligible: amount 13,500,000 yen / ceiling 13,500,000 yen" in en.stdout and "[met]" in en.stdout
+    unknown = hojo("explain", "00000000-0000-0000-0000-000000000000", "--db", db)
+    assert unknown.returncode == 2 and "decision_not_found" in unknown.stderr
+
+
+def test_cli_check_features(rules: Path) -> None:
+    result = hojo("check", "--features", PROGRAM, env={"HOJO_RULES_DIR": str(rules)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "hojo check --features:" in result.stdout and " passed" in result.stdout.splitlines()[-1]
+    (rules / PROGRAM / "v3.yaml").write_text(draft().replace("status: draft", "status: published\n"
+                                                             'published_at: "2026-12-01"'), encoding="utf-8")
+    assert hojo("lock", env={"HOJO_RULES_DIR": str(rules)}).returncode == 0
+    failing = hojo("check", "--features", PROGRAM, env={"HOJO_RULES_DIR": str(rules)})
+    assert failing.returncode == 1  # the FY2024 figures, computed by hand for 4,500千円, no longer hold
+    assert " failed" in failing.stdout.splitlines()[-1], failing.stdout

@@ -1,0 +1,239 @@
+"""The workbench in a real browser: Debian's headless Chromium driven by Playwright for Python.
+
+Nothing downloads a browser: the setup installs Debian's ``chromium`` (and a Japanese font, so the
+screenshots show the text) with apt-get when it is missing, and Playwright launches
+``/usr/bin/chromium``. A ``hojo serve`` runs on a free loopback port with a tokens file (an applicant
+and a policy owner) and a copy of ``rules/`` that publishing writes to. Each test saves a screenshot
+of every page it visits into ``artifacts/workbench/`` (ignored by git) for a person to look at.
+
+Figures by hand (001_c02c95a32821d2bb.txt L1786, L1826): 30,000 insured, categories 1 and 3 →
+基準額① 4,500千円 + 基準額② 9,000千円 = 13,500,000円; 基準額① 1～5万人未満 at 5,000千円 → +500,000円.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from service.auth import token_digest
+from tests.conftest import free_port, start_server
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parent.parent
+SHOTS = REPO / "artifacts" / "workbench"
+CHROMIUM = Path("/usr/bin/chromium")
+PROGRAM = "kokuho_healthup_municipal"
+APPLICANT, OWNER = "e2e-applicant-token", "e2e-owner-token"
+FACTS: dict[str, Any] = {"insured_count": 30000, "has_data_health_plan": True, "categories": ["1", "3"],
+                         "third_party_evaluation": False, "designated_model": False}
+BAND = "      - {at_least: 10000, under: 50000, amount: 4500, label_ja: 1～5万人未満}"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _apt_install(*packages: str) -> None:
+    if subprocess.run(["apt-get", "install", "-y", *packages], capture_output=True).returncode != 0:
+        subprocess.run(["apt-get", "update"], capture_output=True, check=False)
+        subprocess.run(["apt-get", "install", "-y", *packages], capture_output=True, check=True)
+
+
+def _ensure_browser() -> None:
+    """Debian's chromium and a Japanese font, installed with apt-get when missing (we are root)."""
+    wanted = [] if CHROMIUM.exists() else ["chromium"]
+    fonts = subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True) if shutil.which("fc-list") else None
+    if fonts is None or not fonts.stdout.strip():
+        wanted.append("fonts-ipafont-gothic")
+    if wanted:
+        _apt_install(*wanted)
+    assert CHROMIUM.exists(), "Debian's chromium is not installed at /usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    base = tmp_path_factory.mktemp("workbench-e2e")
+    rules = base / "rules"
+    shutil.copytree(REPO / "rules", rules)
+    tokens = base / "tokens.json"
+    tokens.write_text(json.dumps({"tokens": [
+        {"name": "city-13101", "role": "applicant", "sha256": token_digest(APPLICANT)},
+        {"name": "mhlw-owner", "role": "policy_owner", "sha256": token_digest(OWNER)}]}), encoding="utf-8")
+    port = free_port()
+    proc = start_server(base / "hojo.sqlite3", port, {"HOJO_TOKENS_FILE": str(tokens), "HOJO_RULES_DIR": str(rules),
+                                                      "HOJO_IMPACT_DIR": str(base / "impact")})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        # one logged application the impact preview will find: 30,000 insured, categories 1 and 3
+        logged = httpx.post(f"{url}/v1/decisions", json={"program": PROGRAM, "fiscal_year": 2024, "facts": FACTS},
+                            headers={"authorization": f"Bearer {APPLICANT}"}, timeout=30)
+        assert logged.status_code == 200, logged.text
+        yield {"url": url, "rules": rules, "logged": logged.json()}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    _ensure_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def login(page: Any, url: str, token: str) -> None:
+    page.goto(f"{url}/workbench/login")
+    page.fill("#token", token)
+    page.click("#login")
+    page.wait_for_url(f"{url}/workbench")
+
+
+def draft_2026(page: Any, amount: int = 5000) -> str:
+    """The editor's text made into a draft for FY2026 with 基準額① 1～5万人未満 at ``amount`` 千円."""
+    text = str(page.input_value("#draft"))
+    assert BAND in text
+    return text.replace(BAND, BAND.replace("amount: 4500", f"amount: {amount}"), 1).replace(
+        "effective: {from_fiscal_year: 2024, to_fiscal_year: 2024}",
+        "effective: {from_fiscal_year: 2026, to_fiscal_year: 2026}")
+
+
+def test_browse_the_program_list_and_a_program(server: dict[str, Any], page: Any) -> None:
+    url = server["url"]
+    page.goto(f"{url}/workbench")
+    assert "ログイン" in page.inner_text("main")  # a token is needed
+    shot(page, "01-login")
+    login(page, url, APPLICANT)
+    assert "制度の一覧" in page.inner_text("h1")
+    assert page.locator("table.programs tbody tr").count() >= 61
+    assert "city-13101（申請者）" in page.inner_text("header")
+    shot(page, "02-programs")
+    page.click(f"text={PROGRAM}")
+    page.wait_for_url(f"{url}/workbench/programs/{PROGRAM}")
+    assert "令和６年度 市町村国保ヘルスアップ事業" in page.inner_text("h1")
+    bands = page.locator("table.bands").first.inner_text()
+    assert "10,000以上" in bands and "50,000未満" in bands and "4,500千円" in bands and "上限なし" in bands
+    assert page.locator("#features .scenario").count() > 10
+    assert "データヘルス計画を策定していること。" in page.inner_text("main")
+    shot(page, "03-program")
+    page.click("a.lang")
+    assert "Band tables" in page.inner_text("main") and "at least 10,000 (以上)" in page.inner_text("main")
+    shot(page, "04-program-en")
+
+
+def test_try_an_application_and_see_the_reasons(server: dict[str, Any], page: Any) -> None:
+    url = server["url"]
+    login(page, url, APPLICANT)
+    page.goto(f"{url}/workbench/programs/{PROGRAM}/try?fy=2024")
+    page.fill("#f\\.insured_count", "30000")
+    page.check("#f\\.has_data_health_plan")
+    page.check("input[name='f.categories'][value='1']")
+    page.check("input[name='f.categories'][value='3']")
+    shot(page, "05-try-form")
+    page.click("#decide")
+    page.wait_for_selector("#decision")
+    assert page.inner_text("#amount") == "13,500,000円"
+    assert page.inner_text("#cap") == "13,500,000円"
+    reasons = page.inner_text("table.reasons")
+    assert "データ分析に基づくPDCAサイクルに沿った中長期的なデータヘルス計画を策定している：満たす" in reasons
+    assert "001_c02c95a32821d2bb.txt L1770" in reasons and "読み方の前提" in reasons
+    shot(page, "06-try-result")
+
+
+def test_edit_a_draft_band_amount_and_see_the_impact(server: dict[str, Any], page: Any) -> None:
+    url = server["url"]
+    login(page, url, OWNER)
+    page.goto(f"{url}/workbench/programs/{PROGRAM}/draft")
+    text = str(page.input_value("#draft"))
+    assert "version: 3\nstatus: draft" in text
+    # a band that overlaps the next one is shown at its line
+    broken = text.replace(BAND, BAND.replace("under: 50000", "under: 60000"), 1)
+    page.fill("#draft", broken)
+    page.click("#action-check")
+    page.wait_for_selector("#check-problems")
+    line = broken.splitlines().index(BAND.replace("under: 50000", "under: 60000")) + 1
+    marked = page.locator("#check-problems a[data-line]").first.get_attribute("data-line")
+    assert marked is not None and abs(int(marked) - line) <= 1
+    assert "● " in page.inner_text("#gutter")
+    shot(page, "07-draft-problems")
+    # the band amount 4,500 → 5,000千円
+    page.fill("#draft", text.replace(BAND, BAND.replace("amount: 4500", "amount: 5000"), 1))
+    page.click("#action-check")
+    page.wait_for_selector("#check-ok")
+    assert "基準額① 1～5万人未満: 4,500千円 → 5,000千円" in page.inner_text("#changes")
+    shot(page, "08-draft-checked")
+    page.click("#action-impact")
+    page.wait_for_selector("#impact")
+    row = page.locator("table.changed tr", has_text=server["logged"]["decision_id"])
+    assert "+500,000円" in row.inner_text() and "14,000,000円" in row.inner_text()
+    delta = page.inner_text("#yen-delta")
+    assert delta.startswith("+") and int(delta.strip("+円").replace(",", "")) % 500_000 == 0
+    shot(page, "09-draft-impact")
+
+
+def test_publish_fails_as_applicant(server: dict[str, Any], page: Any) -> None:
+    url = server["url"]
+    login(page, url, APPLICANT)
+    page.goto(f"{url}/workbench/programs/{PROGRAM}/draft")
+    page.fill("#draft", draft_2026(page))
+    with page.expect_response(lambda r: r.url.endswith("/draft") and r.request.method == "POST") as answer:
+        page.click("#action-publish")
+    assert answer.value.status == 403
+    alert = page.inner_text("div.error")
+    assert "403 Forbidden" in alert and "政策担当" in alert
+    assert not (server["rules"] / PROGRAM / "v3.yaml").exists()
+    shot(page, "10-publish-forbidden")
+
+
+def test_publish_as_owner_and_decide_under_it(server: dict[str, Any], page: Any) -> None:
+    url = server["url"]
+    login(page, url, OWNER)
+    page.goto(f"{url}/workbench/programs/{PROGRAM}/draft")
+    page.fill("#draft", draft_2026(page))
+    page.click("#action-publish", timeout=300_000)
+    page.wait_for_selector("#published, div.error", timeout=300_000)
+    assert page.locator("#published").count() == 1, page.inner_text("#result")
+    assert f"{PROGRAM}@3" in page.inner_text("#published")
+    assert "status: published" in (server["rules"] / PROGRAM / "v3.yaml").read_text(encoding="utf-8")
+    shot(page, "11-published")
+    # it decides at once: FY2026 under v3, 基準額① 5,000千円 + 基準額② 9,000千円
+    page.goto(f"{url}/workbench/programs/{PROGRAM}/try?fy=2026")
+    page.fill("#f\\.insured_count", "30000")
+    page.check("#f\\.has_data_health_plan")
+    page.check("input[name='f.categories'][value='1']")
+    page.check("input[name='f.categories'][value='3']")
+    page.click("#decide")
+    page.wait_for_selector("#decision")
+    assert page.inner_text("#amount") == "14,000,000円" and f"{PROGRAM}@3" in page.inner_text("#decision")
+    shot(page, "12-try-published")
+    page.goto(f"{url}/workbench/programs/{PROGRAM}/diff?from=2&to=3")
+    changes = page.inner_text("#changes")
+    assert "基準額① 1～5万人未満: 4,500千円 → 5,000千円" in changes and "適用年度: 2024年度 → 2026年度" in changes
+    shot(page, "13-diff")
