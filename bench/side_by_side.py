@@ -1,0 +1,621 @@
+"""hojo side by side with its peers: in-process, HTTP load, replay and impact; one table at the end.
+
+Run by ``bench/run`` inside ``.venv-bench`` (the peers are installed there only, by the ``bench`` extra):
+
+    bench/run            # the full mode (about 4-5 minutes on 2 cores)
+    bench/run --quick    # a shortened mode (under 2 minutes)
+
+Phases, on the FY2024 municipal ヘルスアップ decision and the 120 fact sets of ``bench/decide_inprocess.py``:
+
+0. agreement: for every fact set, zen-engine (``bench/peers/zen_healthup.json``), OpenFisca single and
+   OpenFisca batch (``bench/peers/openfisca_healthup.py``) give exactly hojo's eligible, cap_yen and
+   amount_yen; any mismatch aborts the run before anything is timed;
+1. in-process µs per decision: hojo ``Decider.validate_facts`` + ``Decider.decide`` (validation, engine,
+   amounts, reasons), zen-engine ``ZenDecision.evaluate`` (one graph, precompiled once), OpenFisca one
+   single-entity simulation per decision, OpenFisca one vectorised simulation of N (per-decision figure);
+2. HTTP on loopback: ``hojo serve`` with the durable chained SQLite log (WAL, synchronous=FULL), 1 and 2
+   workers, 1, 8 and 32 concurrent clients, each phase bounded in time (wrk, or the asyncio+httpx
+   generator below, bounded in count and time); afterwards every 200 is in the store and the chain verifies;
+3. replay and impact over 100,000 logged decisions in a temp SQLite store: ``Auditor.replay_all`` and
+   ``Auditor.impact`` with a draft (基準額① 1～5万人未満 4,500 → 5,000千円, as in tests/test_audit.py).
+
+Every request goes to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path[:0] = [str(REPO), str(BENCH), str(BENCH / "peers")]
+
+from decide_inprocess import FISCAL_YEAR, PROGRAM, cpu_model, fact_sets, file_system  # noqa: E402
+
+from service.config import Paths  # noqa: E402
+from service.decide import Decider  # noqa: E402
+from service.decisions import DecisionService  # noqa: E402
+from service.rulebook.registry import Rulebook  # noqa: E402
+from service.store import open_store  # noqa: E402
+
+HOST = "127.0.0.1"
+COMPARED = ("eligible", "cap_yen", "amount_yen")
+OLD_BAND = "- {at_least: 10000, under: 50000, amount: 4500, label_ja: 1～5万人未満}"
+NEW_BAND = "- {at_least: 10000, under: 50000, amount: 5000, label_ja: 1～5万人未満}"
+
+
+# -- helpers ----------------------------------------------------------------------------------------------
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def hardware() -> dict[str, Any]:
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
+    mem = next((line.split(":", 1)[1].strip() for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), "?")
+    return {"cpu": cpu_model(), "nproc": nproc, "usable_cores": len(os.sched_getaffinity(0)), "memory": mem,
+            "python": f"{platform.python_implementation()} {platform.python_version()}",
+            "kernel": platform.release(), "tmp_fs": file_system(Path(tempfile.gettempdir())),
+            "load_average_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+            "packages": {name: version(name) for name in ("durable-rules", "fastapi", "uvicorn", "jsonschema",
+                                                          "zen-engine", "OpenFisca-Core", "numpy")}}
+
+
+def hojo_setup() -> tuple[Rulebook, Decider, Any]:
+    paths = Paths()
+    rulebook = Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds)
+    return rulebook, Decider(rulebook), rulebook.select(PROGRAM, FISCAL_YEAR)
+
+
+# -- phase 0 and 1: agreement, then in-process ------------------------------------------------------------
+ZEN_KEY = "zen_healthup.json"
+
+
+def peers() -> tuple[Any, Any, Any]:
+    """(zen engine with the graph behind a loader, the OpenFisca module, its tax-benefit system)."""
+    import openfisca_healthup
+    import zen
+
+    content = (BENCH / "peers" / ZEN_KEY).read_text(encoding="utf-8")
+    engine = zen.ZenEngine({"loader": lambda key: content})
+    engine.create_decision(content).validate()
+    return engine, openfisca_healthup, openfisca_healthup.build_system()
+
+
+def zen_result(response: Mapping[str, Any]) -> dict[str, Any]:
+    result = response["result"]
+    cap = result.get("cap_yen")
+    return {"eligible": bool(result["eligible"]), "cap_yen": None if cap is None else int(cap),
+            "amount_yen": int(result["amount_yen"])}
+
+
+def check_agreement() -> int:
+    """Assert that every peer gives hojo's figures on every fact set; return how many were compared."""
+    _, decider, rv = hojo_setup()
+    zen_engine, of, system = peers()
+    applications = fact_sets()
+    batch = of.decide_batch(system, applications)
+    mismatches = []
+    for i, facts in enumerate(applications):
+        body = decider.decide(rv, decider.validate_facts(rv, facts))
+        expected = {key: body[key] for key in COMPARED}
+        got = {"zen-engine": zen_result(zen_engine.evaluate(ZEN_KEY, facts)), "openfisca": of.decide_one(system, facts),
+               "openfisca-batch": batch[i]}
+        for peer, result in got.items():
+            if result != expected:
+                mismatches.append(f"fact set {i} {facts}: hojo {expected}, {peer} {result}")
+    if mismatches:
+        raise SystemExit("peer mismatch, aborting:\n  " + "\n  ".join(mismatches))
+    return len(applications)
+
+
+def time_calls(call: Callable[[Mapping[str, Any]], Any], applications: Sequence[Mapping[str, Any]], n: int,
+               start: int = 0) -> tuple[float, list[int]]:
+    """Return (wall seconds, per-call nanoseconds) of ``n`` calls over the rotating applications."""
+    samples = []
+    clock = time.perf_counter_ns
+    wall = time.perf_counter()
+    for i in range(start, start + n):
+        begin = clock()
+        call(applications[i % len(applications)])
+        samples.append(clock() - begin)
+    return time.perf_counter() - wall, samples
+
+
+def run_inprocess(n: int, n_openfisca: int, batch_n: int, rounds: int = 5) -> dict[str, Any]:
+    """Time every engine in ``rounds`` interleaved rounds; report the median round's mean per decision.
+
+    Interleaving keeps the ratios fair on a machine shared with other work: a burst of someone else's
+    load falls on one round of every engine rather than on one engine's whole run.
+    """
+    _, decider, rv = hojo_setup()
+    zen_engine, of, system = peers()
+    applications = fact_sets()
+    decision = zen_engine.get_decision(ZEN_KEY)
+    engines: dict[str, tuple[Callable[[Mapping[str, Any]], Any], int]] = {
+        "hojo": (lambda facts: decider.decide(rv, decider.validate_facts(rv, facts)), n),
+        "zen-engine": (lambda facts: zen_engine.evaluate(ZEN_KEY, facts), n),
+        # The same graph through a ZenDecision handle is slower on this binding (context only).
+        "zen-engine-decision": (decision.evaluate, n),
+        "openfisca": (lambda facts: of.decide_one(system, facts), n_openfisca),
+    }
+    for call, _ in engines.values():  # warm-up
+        time_calls(call, applications, 240)
+    round_means: dict[str, list[float]] = {name: [] for name in engines}
+    samples: dict[str, list[int]] = {name: [] for name in engines}
+    batch = [applications[i % len(applications)] for i in range(batch_n)]
+    of.decide_batch(system, batch[:1000])
+    batch_runs = []
+    for r in range(rounds):
+        say(f"in-process: round {r + 1}/{rounds}: hojo, zen-engine × 2, OpenFisca × {n_openfisca // rounds:,}, "
+            f"OpenFisca batch of {batch_n:,}")
+        for name, (call, count) in engines.items():
+            per_round = count // rounds
+            wall, ns = time_calls(call, applications, per_round, start=r * per_round)
+            round_means[name].append(wall / per_round * 1e6)
+            samples[name] += ns
+        begin = time.perf_counter()
+        results = of.decide_batch(system, batch)
+        batch_runs.append(time.perf_counter() - begin)
+        assert len(results) == batch_n
+    out: dict[str, Any] = {}
+    for name, (_, count) in engines.items():
+        means = sorted(round_means[name])
+        out[name] = {"n": count // rounds * rounds, "mean_us": means[len(means) // 2], "best_round_us": means[0],
+                     "worst_round_us": means[-1], "p50_us": percentile(samples[name], 0.5) / 1000,
+                     "p99_us": percentile(samples[name], 0.99) / 1000}
+    batch_runs.sort()
+    median = batch_runs[len(batch_runs) // 2]
+    out["openfisca-batch"] = {"n": batch_n, "mean_us": median / batch_n * 1e6, "batch_seconds": median,
+                              "best_round_us": batch_runs[0] / batch_n * 1e6,
+                              "worst_round_us": batch_runs[-1] / batch_n * 1e6, "p50_us": None, "p99_us": None}
+    return out
+
+
+# -- phase 2: HTTP load -------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def request_bodies() -> list[str]:
+    return [json.dumps({"program": PROGRAM, "fiscal_year": FISCAL_YEAR, "facts": facts}, ensure_ascii=False,
+                       separators=(",", ":")) for facts in fact_sets()]
+
+
+WRK_LUA = r"""
+local bodies, i = {}, 0
+local file = assert(io.open("%s", "r"))
+for line in file:lines() do bodies[#bodies + 1] = line end
+file:close()
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  i = i %% #bodies + 1
+  return wrk.format(nil, "/v1/decisions", nil, bodies[i])
+end
+"""
+
+
+def _duration_ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if not match:
+        raise ValueError(f"unreadable wrk duration {text!r}")
+    value, unit = float(match[1]), match[2]
+    return value * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[unit]
+
+
+def wrk_phase(port: int, clients: int, seconds: float, lua: Path) -> dict[str, Any]:
+    threads = min(clients, 2)
+    command = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{int(seconds)}s", "--latency", "--timeout", "5s",
+               "-s", str(lua), f"http://{HOST}:{port}/v1/decisions"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+    latency = dict(re.findall(r"^\s*(50|99)(?:\.0+)?%\s+(\S+)\s*$", done, re.M))
+    if "50" not in latency or "99" not in latency:
+        raise SystemExit(f"wrk printed no latency percentiles:\n{done}")
+    completed = int(re.search(r"(\d+) requests in", done)[1])  # type: ignore[index]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", done)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", done)
+    return {"clients": clients, "requests": completed, "non_2xx": int(bad[1]) if bad else 0,
+            "socket_errors": sum(map(int, errors.groups())) if errors else 0,
+            "per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", done)[1]),  # type: ignore[index]
+            "p50_ms": _duration_ms(latency["50"]), "p99_ms": _duration_ms(latency["99"]), "generator": "wrk"}
+
+
+async def _httpx_phase(port: int, clients: int, seconds: float, max_requests: int) -> dict[str, Any]:
+    import httpx
+
+    bodies = [body.encode() for body in request_bodies()]
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    deadline = time.perf_counter() + seconds
+    issued = 0
+
+    async def client(http: httpx.AsyncClient) -> None:
+        nonlocal issued
+        while time.perf_counter() < deadline and issued < max_requests:
+            body = bodies[issued % len(bodies)]
+            issued += 1
+            start = time.perf_counter()
+            response = await http.post("/v1/decisions", content=body, headers={"content-type": "application/json"})
+            latencies.append((time.perf_counter() - start) * 1e3)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", limits=limits, timeout=10) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    return {"clients": clients, "requests": len(latencies), "non_2xx": len(latencies) - statuses.get(200, 0),
+            "socket_errors": 0, "per_second": len(latencies) / elapsed, "p50_ms": percentile(latencies, 0.5),
+            "p99_ms": percentile(latencies, 0.99), "generator": "python asyncio+httpx"}
+
+
+def httpx_phase(port: int, clients: int, seconds: float) -> dict[str, Any]:
+    return asyncio.run(_httpx_phase(port, clients, seconds, max_requests=int(seconds * 5000)))
+
+
+class Server:
+    """``hojo serve`` on a free loopback port with a fresh SQLite store, for one worker count."""
+
+    def __init__(self, workers: int, directory: Path, nodelay: bool = False) -> None:
+        self.workers, self.port, self.nodelay = workers, free_port(), nodelay
+        name = f"{workers}w{'-nodelay' if nodelay else ''}"
+        self.db = directory / f"load-{name}.sqlite3"
+        self.log = (directory / f"server-{name}.log").open("w")
+        if nodelay:  # the fix proposed for service/cli.py _serve, see bench/serve_nodelay.py
+            command = [sys.executable, str(BENCH / "serve_nodelay.py")]
+        else:
+            command = [str(Path(sys.executable).with_name("hojo")), "serve"]
+        self.process = subprocess.Popen(
+            [*command, "--host", HOST, "--port", str(self.port), "--db", f"sqlite:///{self.db}",
+             "--workers", str(workers), "--log-level", "warning"],
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        import httpx
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"hojo serve exited with {self.process.returncode}; see {self.log.name}")
+            try:
+                if httpx.get(f"http://{HOST}:{self.port}/healthz", timeout=1).status_code == 200:
+                    time.sleep(1.5 if self.workers > 1 else 0.2)  # let every worker finish loading the rules
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit(f"hojo serve did not answer within {timeout} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)  # the uvicorn supervisor and its workers, ours only
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+#: (workers, TCP_NODELAY fix): hojo serve as it is with 1 and 2 workers, then 2 workers with the fix
+SERVERS = ((1, False), (2, False), (2, True))
+
+
+def run_http(servers: Sequence[tuple[int, bool]], client_counts: Sequence[int], seconds: float, directory: Path,
+             generator: str, profile: Path | None = None) -> list[dict[str, Any]]:
+    lua = directory / "bodies.lua"
+    bodies_file = directory / "bodies.jsonl"
+    bodies_file.write_text("\n".join(request_bodies()) + "\n", encoding="utf-8")
+    lua.write_text(WRK_LUA % bodies_file, encoding="utf-8")
+    phase = (lambda port, clients, secs: wrk_phase(port, clients, secs, lua)) if generator == "wrk" else httpx_phase
+    out = []
+    for workers, nodelay in servers:
+        server = Server(workers, directory, nodelay)
+        label = f"{workers} worker(s){' + TCP_NODELAY' if nodelay else ''}"
+        mine = []
+        try:
+            server.wait_ready()
+            say(f"http: {label}, warm-up 2 s")
+            warm = phase(server.port, max(client_counts), 2)
+            ok_total = warm["requests"] - warm["non_2xx"]
+            for clients in client_counts:
+                say(f"http: {label}, {clients} client(s), {seconds:.0f} s")
+                spy = None
+                if profile and workers == 1 and clients == max(client_counts):
+                    spy = py_spy(server.process.pid, seconds, profile / "server-1w-py-spy.txt")
+                result = {"workers": workers, "nodelay": nodelay, **phase(server.port, clients, seconds)}
+                if spy:
+                    spy.wait(timeout=seconds + 30)
+                ok_total += result["requests"] - result["non_2xx"]
+                mine.append(result)
+        finally:
+            server.stop()
+        store = open_store(f"sqlite:///{server.db}")
+        try:
+            rows = store.count()
+            paths = Paths()
+            auditor = DecisionService(Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds), store,
+                                      paths).auditor
+            chain = auditor.verify()
+        finally:
+            store.close()
+        if rows < ok_total or not chain["ok"]:
+            raise SystemExit(f"{workers} worker(s): {ok_total} answered 200 but the store holds {rows} "
+                             f"rows, chain {chain}")
+        for result in mine:
+            result.update(store_rows=rows, chain_ok=chain["ok"])
+        out += mine
+    if profile and (profile / "server-1w-py-spy.txt").exists():
+        summarize_collapsed(profile / "server-1w-py-spy.txt", profile / "server-1w-py-spy-summary.txt")
+    return out
+
+
+# -- profiles ---------------------------------------------------------------------------------------------
+def py_spy(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]:
+    """Sample the hojo serve process (1 worker) for ``seconds`` into collapsed stacks."""
+    return subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid),
+                             "--duration", str(max(1, int(seconds) - 1)), "--rate", "250", "--format", "raw",
+                             "--nonblocking", "--output", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def summarize_collapsed(raw: Path, out: Path, top: int = 40) -> None:
+    """Inclusive share of each function in py-spy's collapsed stacks (``a;b;c count`` lines)."""
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        total += int(count)
+        for frame in set(stack.split(";")):
+            inclusive[frame] = inclusive.get(frame, 0) + int(count)
+    lines = [f"{100 * n / total:5.1f}%  {frame}" for frame, n in sorted(inclusive.items(), key=lambda kv: -kv[1])
+             [:top]]
+    out.write_text(f"py-spy, {total} samples, inclusive share per frame\n" + "\n".join(lines) + "\n",
+                   encoding="utf-8")
+
+
+def pyinstrument_profiles(directory: Path, replay_n: int) -> None:
+    """pyinstrument text reports: hojo in-process decisions, and replay_all over ``replay_n`` decisions."""
+    from pyinstrument import Profiler
+
+    _, decider, rv = hojo_setup()
+    applications = fact_sets()
+    for facts in applications * 4:
+        decider.decide(rv, decider.validate_facts(rv, facts))
+    profiler = Profiler(interval=0.0002)
+    profiler.start()
+    for i in range(5_000):
+        facts = applications[i % len(applications)]
+        decider.decide(rv, decider.validate_facts(rv, facts))
+    profiler.stop()
+    (directory / "inprocess-pyinstrument.txt").write_text(
+        profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="hojo-bench-profile-") as tmp:
+        store, service = _filled_store(Path(tmp), replay_n)
+        try:
+            profiler = Profiler(interval=0.0005)
+            profiler.start()
+            service.auditor.replay_all()
+            profiler.stop()
+        finally:
+            store.close()
+    (directory / "replay-pyinstrument.txt").write_text(
+        profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+
+
+# -- phase 3: replay and impact ----------------------------------------------------------------------------
+def _filled_store(directory: Path, n: int) -> tuple[Any, DecisionService]:
+    """A temp SQLite store holding ``n`` logged decisions, and the service over it."""
+    paths = Paths()
+    rulebook = Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds)
+    store = open_store(f"sqlite:///{directory / 'replay.sqlite3'}")
+    try:
+        service = DecisionService(rulebook, store, paths)
+        applications = fact_sets()
+        rv = rulebook.select(PROGRAM, FISCAL_YEAR)
+        # Generation is set-up, not a figure: each distinct application is decided by DecisionService.decide
+        # (request envelope, validation, engine, amounts, reasons, append), then the log is filled in bulk by
+        # store.append of those decisions with fresh ids and times, through the same hash chain, with
+        # fsync off for the generation only (the durable figure is the HTTP phase's).
+        store._db.execute("PRAGMA synchronous=OFF")  # noqa: SLF001 - benchmark set-up only
+        say(f"replay: generating {n:,} logged decisions")
+        started = time.perf_counter()
+        templates = []
+        for facts in applications[:n]:
+            decision = service.decide({"program": PROGRAM, "fiscal_year": FISCAL_YEAR, "facts": facts})
+            templates.append((decision, service.decider.validate_facts(rv, facts)))
+        for i in range(n - len(templates)):
+            decision, facts = templates[i % len(templates)]
+            copy = {**decision, "decision_id": str(uuid.uuid4()),
+                    "decided_at": datetime.now(UTC).isoformat(timespec="microseconds")}
+            store.append(copy, facts, rv.text)
+        service.generated_seconds = time.perf_counter() - started  # type: ignore[attr-defined]
+        assert store.count() == n
+    except BaseException:
+        store.close()
+        raise
+    return store, service
+
+
+def run_replay(n: int, directory: Path) -> dict[str, Any]:
+    paths = Paths()
+    store, service = _filled_store(directory, n)
+    rv = service.rulebook.select(PROGRAM, FISCAL_YEAR)
+    try:
+        generated = service.generated_seconds  # type: ignore[attr-defined]
+        say(f"replay: Auditor.replay_all over {n:,}")
+        started = time.perf_counter()
+        summary = service.auditor.replay_all()
+        replay_s = time.perf_counter() - started
+        if summary["identical"] != n:
+            raise SystemExit(f"replay: {summary['identical']} of {n} identical; {summary['failures'][:3]}")
+        say(f"replay: Auditor.impact over {n:,}")
+        draft_dir = directory / "draft"
+        target = draft_dir / PROGRAM / "v3.yaml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = rv.text
+        assert text.count(OLD_BAND) == 1
+        target.write_text(text.replace(OLD_BAND, NEW_BAND).replace("version: 2\nstatus: published",
+                                                                   "version: 3\nstatus: draft"), encoding="utf-8")
+        draft = Rulebook.from_dir(draft_dir, paths.schemas, paths.seeds)
+        started = time.perf_counter()
+        report = service.auditor.impact(draft.all_versions())
+        impact_s = time.perf_counter() - started
+        assert report["scanned"] == n
+        started = time.perf_counter()
+        chain = service.auditor.verify()
+        verify_s = time.perf_counter() - started
+        assert chain["ok"], chain
+        db_mb = (directory / "replay.sqlite3").stat().st_size / 1e6
+    finally:
+        store.close()
+    return {"n": n, "generate_per_second": n / generated, "replay_per_second": n / replay_s,
+            "replay_seconds": replay_s, "impact_per_second": n / impact_s, "impact_seconds": impact_s,
+            "impact_changed": report["total"]["changed"], "impact_yen_delta": report["total"]["yen_delta"],
+            "verify_per_second": n / verify_s, "db_mb": db_mb}
+
+
+# -- the table ------------------------------------------------------------------------------------------------
+def table(results: Mapping[str, Any]) -> str:
+    hw = results["hardware"]
+    lines = [f"hardware: {hw['cpu']}; nproc {hw['nproc']}; {hw['memory']} RAM; {hw['python']}; "
+             f"Linux {hw['kernel']}; /tmp on {hw['tmp_fs']}",
+             "packages: " + ", ".join(f"{k} {v}" for k, v in hw["packages"].items()),
+             f"load average (1, 5, 15 min): {hw['load_average_at_start']} at start, "
+             f"{results.get('load_average_at_end', '?')} at end; mode {results['mode']}",
+             f"agreement: zen-engine, OpenFisca and OpenFisca batch equal hojo's eligible/cap_yen/amount_yen "
+             f"on all {results['agreement']} fact sets", ""]
+    inproc = results.get("inprocess") or {}
+    hojo_us = inproc["hojo"]["mean_us"] if inproc else 0.0
+    lines += [] if not inproc else [
+              "In-process, FY2024 municipal ヘルスアップ, µs per decision (same 120 fact sets, one process)", "",
+              "| engine | what one decision is | n | µs/decision (median of rounds) | rounds min–max | p50 µs "
+              "| p99 µs | hojo/peer (time) | target |",
+              "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+    what = {"hojo": "validate_facts + decide (schema, engine, amounts, reasons ja/en)",
+            "zen-engine": "ZenEngine.evaluate(key) of the JDM graph, compiled once (figures only)",
+            "zen-engine-decision": "the same through ZenDecision.evaluate (context)",
+            "openfisca": "one single-entity simulation (figures only)",
+            "openfisca-batch": "one vectorised simulation of N, divided by N (context)"}
+    for name, row in inproc.items():
+        ratio = "—" if name == "hojo" else f"{hojo_us / row['mean_us']:.2f}"
+        target = "—"
+        if name in ("zen-engine", "openfisca"):
+            target = "met" if hojo_us * 2 <= row["mean_us"] else f"missed ({hojo_us / row['mean_us'] * 2:.1f}× off)"
+        p50 = "—" if row["p50_us"] is None else f"{row['p50_us']:.1f}"
+        p99 = "—" if row["p99_us"] is None else f"{row['p99_us']:.1f}"
+        spread = f"{row['best_round_us']:.1f}–{row['worst_round_us']:.1f}"
+        lines.append(f"| {name} | {what[name]} | {row['n']:,} | {row['mean_us']:.1f} | {spread} | {p50} | {p99} "
+                     f"| {ratio} | {target} |")
+    if inproc:
+        lines += ["", "target: hojo/peer ≤ 0.50 against zen-engine and OpenFisca single", ""]
+    if results.get("http"):
+        generator = results["http"][0]["generator"]
+        lines += [f"HTTP on loopback, POST /v1/decisions, durable chained SQLite log (WAL, synchronous=FULL); "
+                  f"load generator {generator} on the same {hw['nproc']} cores", "",
+                  "| server | workers | clients | seconds | requests | decisions/s | p50 ms | p99 ms | non-2xx "
+                  "| in store, chain |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for row in results["http"]:
+            server = "serve_nodelay.py (fix)" if row["nodelay"] else "hojo serve"
+            lines.append(f"| {server} | {row['workers']} | {row['clients']} | {results['http_seconds']:.0f} "
+                         f"| {row['requests']:,} "
+                         f"| {row['per_second']:,.0f} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} "
+                         f"| {row['non_2xx'] + row['socket_errors']} | {row['store_rows']:,}, "
+                         f"{'ok' if row['chain_ok'] else 'BROKEN'} |")
+        lines.append("")
+        for row in results["http"]:
+            if row["workers"] == 2 and row["clients"] == 32:
+                met = row["per_second"] >= 1000 and row["p99_ms"] <= 25
+                server = "with the TCP_NODELAY fix" if row["nodelay"] else "hojo serve as it is"
+                lines.append(f"target: ≥ 1,000 decisions/s with p99 ≤ 25 ms at 32 clients on 2 cores, {server}: "
+                             f"{'met' if met else 'missed'} ({row['per_second']:,.0f}/s, p99 {row['p99_ms']:.1f} ms)")
+        lines.append("")
+    if results.get("replay"):
+        r = results["replay"]
+        lines += [f"Audit over {r['n']:,} logged decisions (temp SQLite store, {r['db_mb']:.0f} MB)", "",
+                  "| operation | decisions/s | seconds |", "|---|---:|---:|",
+                  f"| Auditor.replay_all (exact rule text from the store, field-by-field diff) "
+                  f"| {r['replay_per_second']:,.0f} | {r['replay_seconds']:.1f} |",
+                  f"| Auditor.impact (draft 基準額① 1～5万人未満 → 5,000千円: {r['impact_changed']:,} change, "
+                  f"{r['impact_yen_delta']:+,} yen) | {r['impact_per_second']:,.0f} | {r['impact_seconds']:.1f} |",
+                  f"| Auditor.verify (hash chain) | {r['verify_per_second']:,.0f} "
+                  f"| {r['n'] / r['verify_per_second']:.1f} |",
+                  "", f"target: bulk replay ≥ 5,000 decisions/s: "
+                      f"{'met' if r['replay_per_second'] >= 5000 else 'missed'} ({r['replay_per_second']:,.0f}/s)"]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="the shortened mode (under 2 minutes)")
+    parser.add_argument("--seconds", type=float, help="seconds per HTTP load phase (default 15, quick 3)")
+    parser.add_argument("--replay-n", type=int, help="logged decisions to replay (default 100,000, quick 10,000)")
+    parser.add_argument("--skip", action="append", default=[], choices=["inprocess", "http", "replay"])
+    parser.add_argument("--servers", choices=["all", "as-is"], default="all",
+                        help="as-is: only hojo serve as it is (1 and 2 workers), without the TCP_NODELAY runner")
+    parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--out", type=Path, help="also write the results as JSON to this file")
+    parser.add_argument("--profile", type=Path, help="write profiles here: pyinstrument (in-process, replay) and "
+                                                      "py-spy (hojo serve, 1 worker, 32 clients)")
+    args = parser.parse_args(argv)
+    quick = args.quick
+    seconds = args.seconds or (3 if quick else 15)
+    replay_n = args.replay_n or (10_000 if quick else 100_000)
+    generator = args.generator
+    if generator == "auto":
+        generator = "wrk" if shutil.which("wrk") else "python"
+
+    results: dict[str, Any] = {"hardware": hardware(), "mode": "quick" if quick else "full", "http_seconds": seconds}
+    say(f"hardware: {results['hardware']['cpu']}, nproc {results['hardware']['nproc']}")
+    results["agreement"] = check_agreement()
+    say(f"agreement: all {results['agreement']} fact sets equal across hojo, zen-engine and OpenFisca")
+    if "inprocess" not in args.skip:
+        results["inprocess"] = (run_inprocess(5_000, 1_000, 20_000) if quick
+                                else run_inprocess(30_000, 5_000, 100_000))
+    with tempfile.TemporaryDirectory(prefix="hojo-bench-") as tmp:
+        if "http" not in args.skip:
+            servers = SERVERS if args.servers == "all" else SERVERS[:2]
+            results["http"] = run_http(servers, [1, 8, 32], seconds, Path(tmp), generator, args.profile)
+        if "replay" not in args.skip:
+            results["replay"] = run_replay(replay_n, Path(tmp))
+    if args.profile:
+        say("profiles: pyinstrument, in-process and replay")
+        pyinstrument_profiles(args.profile, 5_000 if quick else 20_000)
+    results["load_average_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    if args.out:
+        args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
