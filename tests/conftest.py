@@ -50,15 +50,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db_path: Path, port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    """Start ``hojo serve`` on loopback and wait until it answers (at most 30 s)."""
+def start_server(db_path: Path, port: int, extra_env: dict[str, str] | None = None, db_url: str | None = None,
+                 workers: int = 1) -> subprocess.Popen[bytes]:
+    """Start ``hojo serve`` on loopback and wait until it answers (at most 30 s, 60 s for several workers).
+
+    ``db_path`` names the store (SQLite) and, beside it, the server's log; ``db_url`` overrides the store.
+    """
     env = dict(os.environ, HOJO_DIFFERENTIAL="1", **(extra_env or {}))
     log_path = db_path.with_suffix(".log")
     with open(log_path, "ab") as log:  # a file, not a pipe: an unread pipe can fill up and block the server
         proc = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--db", f"sqlite:///{db_path}",
-             "--log-level", "warning"], cwd=REPO, env=env, stdout=log, stderr=log)
-    deadline = time.monotonic() + 30
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(port), "--db",
+             db_url or f"sqlite:///{db_path}", "--workers", str(workers), "--log-level", "warning"],
+            cwd=REPO, env=env, stdout=log, stderr=log)
+    deadline = time.monotonic() + (30 if workers == 1 else 60)
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"hojo serve exited: {log_path.read_text(errors='replace')}")

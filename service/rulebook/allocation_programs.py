@@ -24,9 +24,10 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
 
-from ..errors import CitationError, Problem, RuleSchemaError, RuleSemanticError
+from ..errors import Problem, RuleSchemaError
 from ..facts import StrictValidator, json_path
 from .citations import check_citations
+from .load import raise_problems
 from .yaml_strict import line_of, load_yaml
 
 __all__ = ["AllocationProgram", "Node", "allocation_files", "load_allocation_file", "load_allocation_text"]
@@ -264,11 +265,7 @@ def load_allocation_text(text: str, name: str, schemas_dir: Path, seeds_dir: Pat
     problems += _check(doc, locate)
     if check_quotes:
         problems += check_citations(doc, seeds_dir, locate)
-    if problems:
-        citation_only = all(p.code.startswith("citation_") for p in problems)
-        error_class = CitationError if citation_only else RuleSemanticError
-        raise error_class(f"{name} に誤りがあります（{len(problems)} 件）", f"{name} has {len(problems)} error(s)",
-                          code="rule_citation" if citation_only else "rule_semantic", problems=problems)
+    raise_problems(name, problems)
     return AllocationProgram(
         program=doc["program"], version=doc["version"], status=doc["status"],
         from_fiscal_year=doc["effective"]["from_fiscal_year"], to_fiscal_year=doc["effective"]["to_fiscal_year"],

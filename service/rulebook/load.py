@@ -30,7 +30,7 @@ from .conditions import Node, SlotTable, inline, slots_used, to_nnf
 from .model import RuleVersion
 from .yaml_strict import line_of, load_yaml
 
-__all__ = ["load_rule_text", "rule_files"]
+__all__ = ["load_rule_text", "raise_problems", "rule_files"]
 
 
 @lru_cache(maxsize=4)
@@ -112,6 +112,15 @@ def _compile(doc: Mapping[str, Any]) -> tuple[dict[str, Node], SlotTable]:
     return rules, slots
 
 
+def raise_problems(name: str, problems: list[Problem]) -> None:
+    """Raise every problem of a file at once: a CitationError if only quotes are wrong, else a semantic error."""
+    if problems:
+        citation_only = all(p.code.startswith("citation_") for p in problems)
+        error_class = CitationError if citation_only else RuleSemanticError
+        raise error_class(f"{name} に誤りがあります（{len(problems)} 件）", f"{name} has {len(problems)} error(s)",
+                          code="rule_citation" if citation_only else "rule_semantic", problems=problems)
+
+
 def load_rule_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
                    expected: tuple[str, int] | None = None, facts_schema_text: str | None = None,
                    check_quotes: bool = True) -> RuleVersion:
@@ -149,11 +158,7 @@ def load_rule_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
     problems += check_document(doc, facts_schema, locate)
     if check_quotes:
         problems += check_citations(doc, seeds_dir, locate)
-    if problems:
-        citation_only = all(p.code.startswith("citation_") for p in problems)
-        error_class = CitationError if citation_only else RuleSemanticError
-        raise error_class(f"{name} に誤りがあります（{len(problems)} 件）", f"{name} has {len(problems)} error(s)",
-                          code="rule_citation" if citation_only else "rule_semantic", problems=problems)
+    raise_problems(name, problems)
     engine_rules, slots = _compile(doc)
     wanted = frozenset().union(*(slots_used(node) for node in engine_rules.values()))
     return RuleVersion(
