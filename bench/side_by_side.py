@@ -2,7 +2,7 @@
 
 Run by ``bench/run`` inside ``.venv-bench`` (the peers are installed there only, by the ``bench`` extra):
 
-    bench/run            # the full mode (about 4-5 minutes on 2 cores)
+    bench/run            # the full mode (about 6-7 minutes on 2 cores)
     bench/run --quick    # a shortened mode (under 2 minutes)
 
 Phases, on the FY2024 municipal ヘルスアップ decision and the 120 fact sets of ``bench/decide_inprocess.py``:
@@ -11,12 +11,13 @@ Phases, on the FY2024 municipal ヘルスアップ decision and the 120 fact set
    OpenFisca batch (``bench/peers/openfisca_healthup.py``) give exactly hojo's eligible, cap_yen and
    amount_yen; any mismatch aborts the run before anything is timed;
 1. in-process µs per decision: hojo ``Decider.validate_facts`` + ``Decider.decide`` (validation, engine,
-   amounts, reasons), zen-engine ``ZenDecision.evaluate`` (one graph, precompiled once), OpenFisca one
+   amounts, reasons), zen-engine ``ZenEngine.evaluate`` (one graph, precompiled once), OpenFisca one
    single-entity simulation per decision, OpenFisca one vectorised simulation of N (per-decision figure);
 2. HTTP on loopback: ``hojo serve`` with the durable chained SQLite log (WAL, synchronous=FULL), 1 and 2
    workers, 1, 8 and 32 concurrent clients, each phase bounded in time (wrk, or the asyncio+httpx
    generator below, bounded in count and time); afterwards every 200 is in the store and the chain verifies;
-3. replay and impact over 100,000 logged decisions in a temp SQLite store: ``Auditor.replay_all`` and
+3. replay and impact over 100,000 logged decisions in a temp SQLite store: ``Auditor.replay_all`` with
+   jobs=1 (one process) and jobs=2 (two forked processes, as ``hojo replay --jobs 2``), and
    ``Auditor.impact`` with a draft (基準額① 1～5万人未満 4,500 → 5,000千円, as in tests/test_audit.py).
 
 Every request goes to 127.0.0.1 only.
@@ -282,17 +283,12 @@ def httpx_phase(port: int, clients: int, seconds: float) -> dict[str, Any]:
 class Server:
     """``hojo serve`` on a free loopback port with a fresh SQLite store, for one worker count."""
 
-    def __init__(self, workers: int, directory: Path, nodelay: bool = False) -> None:
-        self.workers, self.port, self.nodelay = workers, free_port(), nodelay
-        name = f"{workers}w{'-nodelay' if nodelay else ''}"
-        self.db = directory / f"load-{name}.sqlite3"
-        self.log = (directory / f"server-{name}.log").open("w")
-        if nodelay:  # the fix proposed for service/cli.py _serve, see bench/serve_nodelay.py
-            command = [sys.executable, str(BENCH / "serve_nodelay.py")]
-        else:
-            command = [str(Path(sys.executable).with_name("hojo")), "serve"]
+    def __init__(self, workers: int, directory: Path) -> None:
+        self.workers, self.port = workers, free_port()
+        self.db = directory / f"load-{workers}w.sqlite3"
+        self.log = (directory / f"server-{workers}w.log").open("w")
         self.process = subprocess.Popen(
-            [*command, "--host", HOST, "--port", str(self.port), "--db", f"sqlite:///{self.db}",
+            [str(Path(sys.executable).with_name("hojo")), "serve", "--host", HOST, "--port", str(self.port), "--db", f"sqlite:///{self.db}",
              "--workers", str(workers), "--log-level", "warning"],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -323,11 +319,11 @@ class Server:
         self.log.close()
 
 
-#: (workers, TCP_NODELAY fix): hojo serve as it is with 1 and 2 workers, then 2 workers with the fix
-SERVERS = ((1, False), (2, False), (2, True))
+#: worker counts of ``hojo serve`` (2 workers bind an IPPROTO_TCP socket, so connections get TCP_NODELAY)
+SERVERS = (1, 2)
 
 
-def run_http(servers: Sequence[tuple[int, bool]], client_counts: Sequence[int], seconds: float, directory: Path,
+def run_http(servers: Sequence[int], client_counts: Sequence[int], seconds: float, directory: Path,
              generator: str, profile: Path | None = None) -> list[dict[str, Any]]:
     lua = directory / "bodies.lua"
     bodies_file = directory / "bodies.jsonl"
@@ -335,9 +331,9 @@ def run_http(servers: Sequence[tuple[int, bool]], client_counts: Sequence[int], 
     lua.write_text(WRK_LUA % bodies_file, encoding="utf-8")
     phase = (lambda port, clients, secs: wrk_phase(port, clients, secs, lua)) if generator == "wrk" else httpx_phase
     out = []
-    for workers, nodelay in servers:
-        server = Server(workers, directory, nodelay)
-        label = f"{workers} worker(s){' + TCP_NODELAY' if nodelay else ''}"
+    for workers in servers:
+        server = Server(workers, directory)
+        label = f"{workers} worker(s)"
         mine = []
         try:
             server.wait_ready()
@@ -347,9 +343,10 @@ def run_http(servers: Sequence[tuple[int, bool]], client_counts: Sequence[int], 
             for clients in client_counts:
                 say(f"http: {label}, {clients} client(s), {seconds:.0f} s")
                 spy = None
-                if profile and workers == 1 and clients == max(client_counts):
-                    spy = py_spy(server.process.pid, seconds, profile / "server-1w-py-spy.txt")
-                result = {"workers": workers, "nodelay": nodelay, **phase(server.port, clients, seconds)}
+                if profile and clients == max(client_counts):
+                    spy = py_spy(server.process.pid, seconds, profile / f"server-{workers}w-py-spy.txt",
+                                 subprocesses=workers > 1)
+                result = {"workers": workers, **phase(server.port, clients, seconds)}
                 if spy:
                     spy.wait(timeout=seconds + 30)
                 ok_total += result["requests"] - result["non_2xx"]
@@ -371,35 +368,46 @@ def run_http(servers: Sequence[tuple[int, bool]], client_counts: Sequence[int], 
         for result in mine:
             result.update(store_rows=rows, chain_ok=chain["ok"])
         out += mine
-    if profile and (profile / "server-1w-py-spy.txt").exists():
-        summarize_collapsed(profile / "server-1w-py-spy.txt", profile / "server-1w-py-spy-summary.txt")
+    for workers in servers:
+        raw = profile / f"server-{workers}w-py-spy.txt" if profile else None
+        if raw and raw.exists():
+            summarize_collapsed(raw, raw.with_name(f"server-{workers}w-py-spy-summary.txt"))
+            raw.unlink()  # the summary is what is kept
     return out
 
 
 # -- profiles ---------------------------------------------------------------------------------------------
-def py_spy(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]:
-    """Sample the hojo serve process (1 worker) for ``seconds`` into collapsed stacks."""
+def py_spy(pid: int, seconds: float, out: Path, subprocesses: bool = False) -> subprocess.Popen[bytes]:
+    """Sample the hojo serve process (and, with several workers, its worker processes) into collapsed stacks."""
     return subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid),
                              "--duration", str(max(1, int(seconds) - 1)), "--rate", "250", "--format", "raw",
-                             "--nonblocking", "--output", str(out)],
+                             "--nonblocking", *(["--subprocesses"] if subprocesses else []), "--output", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def summarize_collapsed(raw: Path, out: Path, top: int = 40) -> None:
-    """Inclusive share of each function in py-spy's collapsed stacks (``a;b;c count`` lines)."""
+    """Inclusive share of each frame, then self share of each function, from py-spy's collapsed stacks."""
     inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
     total = 0
     for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
         if not count.isdigit():
             continue
         total += int(count)
-        for frame in set(stack.split(";")):
+        frames = stack.split(";")
+        for frame in set(frames):
             inclusive[frame] = inclusive.get(frame, 0) + int(count)
-    lines = [f"{100 * n / total:5.1f}%  {frame}" for frame, n in sorted(inclusive.items(), key=lambda kv: -kv[1])
-             [:top]]
-    out.write_text(f"py-spy, {total} samples, inclusive share per frame\n" + "\n".join(lines) + "\n",
-                   encoding="utf-8")
+        leaf = re.sub(r":\d+\)$", ")", frames[-1])  # the function, whatever line of it was running
+        own[leaf] = own.get(leaf, 0) + int(count)
+
+    def ranked(shares: dict[str, int]) -> list[str]:
+        return [f"{100 * n / total:5.1f}%  {frame}" for frame, n in sorted(shares.items(), key=lambda kv: -kv[1])
+                [:top]]
+
+    out.write_text(f"py-spy, {total} samples, inclusive share per frame\n" + "\n".join(ranked(inclusive))
+                   + "\n\nself share per function (the leaf frame of each sample)\n" + "\n".join(ranked(own))
+                   + "\n", encoding="utf-8")
 
 
 def pyinstrument_profiles(directory: Path, replay_n: int) -> None:
@@ -423,7 +431,7 @@ def pyinstrument_profiles(directory: Path, replay_n: int) -> None:
         try:
             profiler = Profiler(interval=0.0005)
             profiler.start()
-            service.auditor.replay_all()
+            service.auditor.replay_all(jobs=1)  # pyinstrument does not follow forked children
             profiler.stop()
         finally:
             store.close()
@@ -465,18 +473,25 @@ def _filled_store(directory: Path, n: int) -> tuple[Any, DecisionService]:
     return store, service
 
 
+#: replay_all's process counts: one process, and one per core of the 2-core target machine
+REPLAY_JOBS = (1, 2)
+
+
 def run_replay(n: int, directory: Path) -> dict[str, Any]:
     paths = Paths()
     store, service = _filled_store(directory, n)
     rv = service.rulebook.select(PROGRAM, FISCAL_YEAR)
     try:
         generated = service.generated_seconds  # type: ignore[attr-defined]
-        say(f"replay: Auditor.replay_all over {n:,}")
-        started = time.perf_counter()
-        summary = service.auditor.replay_all()
-        replay_s = time.perf_counter() - started
-        if summary["identical"] != n:
-            raise SystemExit(f"replay: {summary['identical']} of {n} identical; {summary['failures'][:3]}")
+        replay: dict[int, float] = {}
+        for jobs in REPLAY_JOBS:
+            say(f"replay: Auditor.replay_all(jobs={jobs}) over {n:,}")
+            started = time.perf_counter()  # includes forking the pool and merging its results
+            summary = service.auditor.replay_all(jobs=jobs)
+            replay[jobs] = time.perf_counter() - started
+            if summary["identical"] != n or summary["jobs"] != jobs:
+                raise SystemExit(f"replay jobs={jobs}: {summary['identical']} of {n} identical, jobs "
+                                 f"{summary['jobs']}; {summary['failures'][:3]}")
         say(f"replay: Auditor.impact over {n:,}")
         draft_dir = directory / "draft"
         target = draft_dir / PROGRAM / "v3.yaml"
@@ -497,8 +512,9 @@ def run_replay(n: int, directory: Path) -> dict[str, Any]:
         db_mb = (directory / "replay.sqlite3").stat().st_size / 1e6
     finally:
         store.close()
-    return {"n": n, "generate_per_second": n / generated, "replay_per_second": n / replay_s,
-            "replay_seconds": replay_s, "impact_per_second": n / impact_s, "impact_seconds": impact_s,
+    return {"n": n, "generate_per_second": n / generated,
+            "replay": [{"jobs": jobs, "per_second": n / secs, "seconds": secs} for jobs, secs in replay.items()],
+            "impact_per_second": n / impact_s, "impact_seconds": impact_s,
             "impact_changed": report["total"]["changed"], "impact_yen_delta": report["total"]["yen_delta"],
             "verify_per_second": n / verify_s, "db_mb": db_mb}
 
@@ -545,8 +561,7 @@ def table(results: Mapping[str, Any]) -> str:
                   "| in store, chain |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         for row in results["http"]:
-            server = "serve_nodelay.py (fix)" if row["nodelay"] else "hojo serve"
-            lines.append(f"| {server} | {row['workers']} | {row['clients']} | {results['http_seconds']:.0f} "
+            lines.append(f"| hojo serve | {row['workers']} | {row['clients']} | {results['http_seconds']:.0f} "
                          f"| {row['requests']:,} "
                          f"| {row['per_second']:,.0f} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} "
                          f"| {row['non_2xx'] + row['socket_errors']} | {row['store_rows']:,}, "
@@ -555,22 +570,24 @@ def table(results: Mapping[str, Any]) -> str:
         for row in results["http"]:
             if row["workers"] == 2 and row["clients"] == 32:
                 met = row["per_second"] >= 1000 and row["p99_ms"] <= 25
-                server = "with the TCP_NODELAY fix" if row["nodelay"] else "hojo serve as it is"
-                lines.append(f"target: ≥ 1,000 decisions/s with p99 ≤ 25 ms at 32 clients on 2 cores, {server}: "
+                lines.append(f"target: ≥ 1,000 decisions/s with p99 ≤ 25 ms at 32 clients on 2 cores, 2 workers: "
                              f"{'met' if met else 'missed'} ({row['per_second']:,.0f}/s, p99 {row['p99_ms']:.1f} ms)")
         lines.append("")
     if results.get("replay"):
         r = results["replay"]
         lines += [f"Audit over {r['n']:,} logged decisions (temp SQLite store, {r['db_mb']:.0f} MB)", "",
                   "| operation | decisions/s | seconds |", "|---|---:|---:|",
-                  f"| Auditor.replay_all (exact rule text from the store, field-by-field diff) "
-                  f"| {r['replay_per_second']:,.0f} | {r['replay_seconds']:.1f} |",
+                  *(f"| Auditor.replay_all(jobs={row['jobs']}) (exact rule text from the store, one canonical "
+                    f"comparison per record) | {row['per_second']:,.0f} | {row['seconds']:.1f} |"
+                    for row in r["replay"]),
                   f"| Auditor.impact (draft 基準額① 1～5万人未満 → 5,000千円: {r['impact_changed']:,} change, "
                   f"{r['impact_yen_delta']:+,} yen) | {r['impact_per_second']:,.0f} | {r['impact_seconds']:.1f} |",
                   f"| Auditor.verify (hash chain) | {r['verify_per_second']:,.0f} "
                   f"| {r['n'] / r['verify_per_second']:.1f} |",
-                  "", f"target: bulk replay ≥ 5,000 decisions/s: "
-                      f"{'met' if r['replay_per_second'] >= 5000 else 'missed'} ({r['replay_per_second']:,.0f}/s)"]
+                  ""]
+        for row in r["replay"]:
+            lines.append(f"target: bulk replay ≥ 5,000 decisions/s, jobs={row['jobs']}: "
+                         f"{'met' if row['per_second'] >= 5000 else 'missed'} ({row['per_second']:,.0f}/s)")
     return "\n".join(lines)
 
 
@@ -580,12 +597,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, help="seconds per HTTP load phase (default 15, quick 3)")
     parser.add_argument("--replay-n", type=int, help="logged decisions to replay (default 100,000, quick 10,000)")
     parser.add_argument("--skip", action="append", default=[], choices=["inprocess", "http", "replay"])
-    parser.add_argument("--servers", choices=["all", "as-is"], default="all",
-                        help="as-is: only hojo serve as it is (1 and 2 workers), without the TCP_NODELAY runner")
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--out", type=Path, help="also write the results as JSON to this file")
-    parser.add_argument("--profile", type=Path, help="write profiles here: pyinstrument (in-process, replay) and "
-                                                      "py-spy (hojo serve, 1 worker, 32 clients)")
+    parser.add_argument("--profile", type=Path, help="write profiles here: pyinstrument (in-process, replay "
+                                                      "jobs=1) and py-spy (hojo serve, 1 and 2 workers, 32 clients)")
     args = parser.parse_args(argv)
     quick = args.quick
     seconds = args.seconds or (3 if quick else 15)
@@ -603,8 +618,7 @@ def main(argv: list[str] | None = None) -> int:
                                 else run_inprocess(30_000, 5_000, 100_000))
     with tempfile.TemporaryDirectory(prefix="hojo-bench-") as tmp:
         if "http" not in args.skip:
-            servers = SERVERS if args.servers == "all" else SERVERS[:2]
-            results["http"] = run_http(servers, [1, 8, 32], seconds, Path(tmp), generator, args.profile)
+            results["http"] = run_http(SERVERS, [1, 8, 32], seconds, Path(tmp), generator, args.profile)
         if "replay" not in args.skip:
             results["replay"] = run_replay(replay_n, Path(tmp))
     if args.profile:
