@@ -31,5 +31,6 @@ def test_every_decision_of_the_fixture_log_replays_identically(tmp_path: Path) -
         summary = service.auditor.replay_all()
         assert summary["differences"] == [] and summary["failures"] == []
         assert summary["identical"] == rows
+        assert {item["row"]["kind"] for item in items if "row" in item} == {"decision", "allocation"}
     finally:
         store.close()
