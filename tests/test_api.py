@@ -294,3 +294,21 @@ def test_get_unknown_decision_is_404(client: TestClient) -> None:
     response = client.get("/v1/decisions/00000000-0000-0000-0000-000000000000")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "decision_not_found"
+
+
+def test_programs_lists_all_61_catalog_programs_with_their_status(client: TestClient) -> None:
+    import yaml
+
+    catalog = yaml.safe_load((REPO / "tests" / "fixtures" / "catalog" / "programs.yaml").read_text(encoding="utf-8"))
+    listing = {p["program"]: p for p in client.get("/v1/programs").json()["programs"]}
+    assert set(listing) == {entry["id"] for entry in catalog["programs"]} and len(listing) == 61
+    for entry in catalog["programs"]:
+        shown = listing[entry["id"]]["status"]
+        if entry["status"] in ("reference", "allocation"):
+            assert shown == entry["status"], entry["id"]
+        else:  # decided here: "partly" where some fiscal year can only be answered undetermined
+            assert shown in ("decide", "partly"), entry["id"]
+    reference = listing["ndb_rikatsuyo_suishin"]
+    assert reference["why_not_decidable"]["ja"] and reference["cites"][0]["quote"]
+    refused = client.post("/v1/decisions", json={"program": "ndb_rikatsuyo_suishin", "fiscal_year": 2025, "facts": {}})
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "not_decidable"
