@@ -22,6 +22,7 @@ from referencing import Registry, Resource
 
 from ..errors import CitationError, Problem, RuleSchemaError, RuleSemanticError
 from ..expressions import Band, Table
+from ..fastcheck import compile_schema
 from ..facts import StrictValidator, json_path
 from ..money import UNIT_YEN
 from .check import check_document
@@ -167,6 +168,7 @@ def load_rule_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text, path=name, document=doc,
         facts_validator=facts_validator, facts_schema_text=schema_text,
         tables={t["id"]: _table(t) for t in doc.get("tables", [])},
+        facts_fast_check=None if "$ref" in json.dumps(facts_schema) else compile_schema(facts_schema),
         engine_rules=engine_rules, slots=slots, wanted_slots=wanted)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from jsonschema.protocols import Validator
 
 from ..expressions import Table
+from ..fastcheck import Check
 from .conditions import Node, SlotTable
 
 __all__ = ["RuleVersion"]
@@ -35,6 +36,8 @@ class RuleVersion:
     engine_rules: Mapping[str, Node]
     slots: SlotTable
     wanted_slots: frozenset[str]
+    #: a compiled check that says True only for facts the facts schema accepts (None: always ask jsonschema)
+    facts_fast_check: Check | None = None
 
     @property
     def name(self) -> str:
