@@ -12,6 +12,7 @@ Nothing here writes to the log: a replay or an impact run is a computation, not 
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -188,8 +189,10 @@ class Auditor:
         identical, different, failed, seen = 0, [], [], 0
         try:
             # Decisions and allocations replay; a publish record is an event, not a computation to repeat.
-            for row in store.rows(query or Query()):
-                if row.kind not in ("decision", "allocation") or row.seq % jobs != index:
+            # Each process reads only its own share of the log (seq % jobs == index), not every row.
+            shard = dataclasses.replace(query or Query(), shard=(index, jobs)) if jobs > 1 else (query or Query())
+            for row in store.rows(shard):
+                if row.kind not in ("decision", "allocation"):
                     continue
                 seen += 1
                 try:

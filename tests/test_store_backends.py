@@ -87,6 +87,7 @@ def test_rows_filter_and_page(store: SqlStore) -> None:
     assert [r.seq for r in store.rows(Query(decided_from="2026-11-03", decided_to="2026-11-05"))] == [2, 3]
     assert [r.seq for r in store.rows(Query(program="other"))] == []
     assert [r.seq for r in store.rows(page_size=2)] == list(range(1, 8))
+    assert [r.seq for r in store.rows(Query(shard=(1, 3)))] == [1, 4, 7]  # a parallel replay's share
 
 
 def test_a_failed_append_leaves_nothing_and_the_chain_resumes(store: SqlStore,

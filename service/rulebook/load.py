@@ -22,8 +22,8 @@ from referencing import Registry, Resource
 
 from ..errors import CitationError, Problem, RuleSchemaError, RuleSemanticError
 from ..expressions import Band, Table
-from ..fastcheck import compile_schema
 from ..facts import StrictValidator, json_path
+from ..fastcheck import compile_schema
 from ..money import UNIT_YEN
 from .check import check_document
 from .citations import check_citations

@@ -67,6 +67,8 @@ class Query:
     kind: str | None = None
     after_seq: int = 0
     limit: int | None = None
+    #: (index, count): only the records with seq % count == index (one share of a parallel replay)
+    shard: tuple[int, int] | None = None
 
 
 class DecisionStore(Protocol):
