@@ -165,6 +165,10 @@ class Auditor:
             try:
                 with multiprocessing.get_context("fork").Pool(jobs) as pool:
                     parts = pool.map(_replay_share_in_child, [(query, index, jobs) for index in range(jobs)])
+                broken = [part["child_error"] for part in parts if "child_error" in part]
+                if broken:
+                    raise StoreError("並列の再現に失敗しました", f"a replay process failed: {broken[0]}",
+                                     code="replay_failed")
             finally:
                 _FORKED = None
             if progress:
@@ -286,4 +290,7 @@ _FORKED: Auditor | None = None
 
 def _replay_share_in_child(share: tuple[Query | None, int, int]) -> dict[str, Any]:
     assert _FORKED is not None
-    return _FORKED._replay_share(share)
+    try:
+        return _FORKED._replay_share(share)
+    except Exception as exc:  # returned as data: an exception that does not unpickle would hang Pool.map
+        return {"child_error": f"{type(exc).__name__}: {exc}"}

@@ -208,8 +208,9 @@ class SqlStore:
                     where.append(f"{column} {op} ?")
                     params.append(value)
             if query.shard is not None:
-                where.append("seq % ? = ?")
-                params += [query.shard[1], query.shard[0]]
+                # seq mod count, written with integer division: "%" is a placeholder character for psycopg
+                where.append("seq - (seq / ?) * ? = ?")
+                params += [query.shard[1], query.shard[1], query.shard[0]]
             size = page_size if left is None else min(page_size, left)
             page = self._read(f"SELECT {_COLUMNS} FROM decisions WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
                               (*params, size))
