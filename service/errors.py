@@ -74,6 +74,10 @@ class HojoError(Exception):
     def __post_init__(self) -> None:
         super().__init__(self.message_en)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception pickling passes only args (the English message); keep every field across processes.
+        return (self.__class__, (self.message_ja, self.message_en, self.code, self.problems, self.details))
+
     def __str__(self) -> str:
         lines = [f"[{self.code}] {self.message_en} / {self.message_ja}"]
         lines += [f"  {p.path}: {p.message_en} / {p.message_ja}" for p in self.problems]
