@@ -13,6 +13,7 @@ Figures by hand (001_c02c95a32821d2bb.txt L1786, L1826): 30,000 insured, categor
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -40,9 +41,11 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 
 
 def _apt_install(*packages: str) -> None:
-    if subprocess.run(["apt-get", "install", "-y", *packages], capture_output=True).returncode != 0:
-        subprocess.run(["apt-get", "update"], capture_output=True, check=False)
-        subprocess.run(["apt-get", "install", "-y", *packages], capture_output=True, check=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")  # no prompt may wait for an answer in CI
+    command = ["apt-get", "install", "-y", *packages]
+    if subprocess.run(command, capture_output=True, env=env).returncode != 0:
+        subprocess.run(["apt-get", "update"], capture_output=True, check=False, env=env)
+        subprocess.run(command, capture_output=True, check=True, env=env)
 
 
 def _ensure_browser() -> None:
