@@ -115,7 +115,8 @@ class Auditor:
         self._stored[sha256] = rv
         return rv
 
-    def _record(self, decision_id: str) -> dict[str, Any]:
+    def record(self, decision_id: str) -> dict[str, Any]:
+        """The stored record of ``decision_id``, or :class:`DecisionNotFoundError`."""
         record = self.store.get(decision_id)
         if record is None:
             raise DecisionNotFoundError(f"判定 {decision_id} はありません", f"no decision {decision_id}",
@@ -124,7 +125,7 @@ class Auditor:
 
     # -- replay ---------------------------------------------------------------------------------------
     def replay(self, decision_id: str) -> dict[str, Any]:
-        return self._replay(self._record(decision_id))
+        return self._replay(self.record(decision_id))
 
     def _replay(self, record: Mapping[str, Any], recorded_text: str | None = None) -> dict[str, Any]:
         """``recorded_text``: the stored canonical text of the decision, when the caller has it at hand."""
@@ -223,7 +224,7 @@ class Auditor:
     # -- redecide -------------------------------------------------------------------------------------
     def redecide(self, decision_id: str) -> dict[str, Any]:
         """What today's rules decide for the recorded facts, and how that differs from the record."""
-        record = self._record(decision_id)
+        record = self.record(decision_id)
         recorded = record["decision"]
         rv = self.decider.rulebook.select(recorded["program"], recorded["fiscal_year"])
         facts = self.decider.validate_facts(rv, record["facts"])

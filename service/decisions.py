@@ -14,7 +14,7 @@ from typing import Any
 from .audit import Auditor
 from .config import Paths
 from .decide import Decider
-from .errors import DecisionNotFoundError, InvalidRequestError
+from .errors import InvalidRequestError
 from .facts import StrictValidator, problems_of
 from .rulebook.registry import Rulebook
 from .store import SqlStore
@@ -52,10 +52,7 @@ class DecisionService:
         return decision
 
     def get(self, decision_id: str) -> dict[str, Any]:
-        record = self.store.get(decision_id)
-        if record is None:
-            raise DecisionNotFoundError(f"判定 {decision_id} はありません", f"no decision {decision_id}",
-                                        code="decision_not_found")
+        record = self.auditor.record(decision_id)
         return {**record["decision"], "facts": record["facts"], "log": record["log"]}
 
     def programs(self) -> list[dict[str, Any]]:
