@@ -31,10 +31,10 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # runnable from a checkout without the editable install too
 
-from service.config import Paths  # noqa: E402
-from service.decide import Decider  # noqa: E402
+from service.core.decide import Decider  # noqa: E402
 from service.decisions import DecisionService  # noqa: E402
 from service.engine import DecisionEngine  # noqa: E402
+from service.kernel.config import Paths  # noqa: E402
 from service.rulebook.registry import Rulebook  # noqa: E402
 from service.store import open_store  # noqa: E402
 

@@ -51,9 +51,9 @@ sys.path[:0] = [str(REPO), str(BENCH), str(BENCH / "peers")]
 
 from decide_inprocess import FISCAL_YEAR, PROGRAM, cpu_model, fact_sets, file_system  # noqa: E402
 
-from service.config import Paths  # noqa: E402
-from service.decide import Decider  # noqa: E402
+from service.core.decide import Decider  # noqa: E402
 from service.decisions import DecisionService  # noqa: E402
+from service.kernel.config import Paths  # noqa: E402
 from service.rulebook.registry import Rulebook  # noqa: E402
 from service.store import open_store  # noqa: E402
 

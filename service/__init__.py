@@ -1,11 +1,19 @@
 """hojo (補助): rules-as-code decisions for Japanese public health-insurance subsidies.
 
-The pipeline: ``rulebook`` (load, check, compile rule files) → ``decide`` (facts → engine → amounts →
-reasons, with ``engine`` the only user of durable_rules) → ``decisions`` (record, then answer) →
-``store`` (the chained log) ; ``api`` and ``cli`` are thin shells over ``decisions``.
+The folders are the architecture, in layers; a layer imports only the layers below it (the import-linter
+contracts in ``pyproject.toml``, run by ``tests/test_architecture.py``):
+
+==========================  =====================================================================
+faces                       ``cli`` (the ``hojo`` command) · ``api`` (JSON, the composition root) ·
+                            ``workbench`` (HTML for policy owners) · ``web`` (roles, bodies)
+services                    ``decisions`` (validate → decide → record → answer) · ``authoring``
+                            (draft, check, publish) · ``audit`` (replay, verify, impact, export) ·
+                            ``allocation`` (a budget shared out)
+core                        ``core`` (one decision: facts → engine → amounts → reasons)
+rules, engine, log          ``rulebook`` (rule files) · ``engine`` (the only user of durable_rules) ·
+                            ``store`` (the hash-chained decision log)
+language, kernel            ``lang`` (money, expressions, facts) · ``kernel`` (errors, config, JSON)
+==========================  =====================================================================
+
+Importing ``service`` imports nothing else, so a command that decides nothing starts fast.
 """
-
-from .decisions import DecisionService
-from .errors import HojoError
-
-__all__ = ["DecisionService", "HojoError"]

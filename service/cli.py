@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .config import Paths, default_db_url
-from .errors import HojoError, RuleFileError
+from .kernel.config import Paths, default_db_url
+from .kernel.errors import HojoError, RuleFileError
 
 __all__ = ["main"]
 
@@ -50,9 +50,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _decide(args: argparse.Namespace) -> int:
     from .decisions import DecisionService
+    from .kernel.strict_json import parse_json
     from .rulebook.registry import Rulebook
     from .store import open_store
-    from .strict_json import parse_json
 
     paths = Paths.from_env()
     try:
@@ -90,7 +90,7 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{problem.path}: [{problem.code}] {problem.message_en}\n    {problem.message_ja}")
         print(f"hojo check: {len(exc.problems)} problem(s)")
         return 1
-    from .publishing import check_lock
+    from .authoring.publishing import check_lock
 
     versions = rulebook.all_versions()
     lock_problems = check_lock(rulebook.locked_files(), paths.rules)
@@ -133,9 +133,9 @@ def _check_features(paths: Paths, programs: list[str]) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    """``hojo diff PROGRAM V1 V2``: what changed between two versions, in words (service/rulediff.py)."""
+    """``hojo diff PROGRAM V1 V2``: what changed between two versions, in words (service/authoring/rulediff.py)."""
+    from .authoring.rulediff import diff_documents
     from .rulebook.registry import Rulebook
-    from .rulediff import diff_documents
 
     paths = Paths.from_env()
     try:
@@ -161,8 +161,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _explain(service: Any, args: argparse.Namespace) -> int:
     """``hojo explain DECISION_ID``: a recorded decision's outcome and reasons as readable text."""
-    from .errors import DecisionNotFoundError
-    from .readable import decision_text
+    from .audit.readable import decision_text
+    from .kernel.errors import DecisionNotFoundError
 
     record = service.store.get(args.decision_id)
     if record is None:
@@ -257,7 +257,7 @@ def _head(service: Any, args: argparse.Namespace) -> int:
 
 
 def _export(service: Any, args: argparse.Namespace) -> int:
-    from .export import write_export
+    from .audit.export import write_export
 
     write_export(service.store, _query(args), args.format, sys.stdout)
     return 0
@@ -275,7 +275,7 @@ def _impact(service: Any, args: argparse.Namespace) -> int:
 
 
 def _publish(service: Any, args: argparse.Namespace) -> int:
-    from .publishing import publish
+    from .authoring.publishing import publish
 
     paths = service.paths
     result = publish(Path(args.file).resolve(), paths.rules.resolve(), paths.schemas, paths.seeds,
@@ -286,7 +286,7 @@ def _publish(service: Any, args: argparse.Namespace) -> int:
 
 
 def _lock(args: argparse.Namespace) -> int:
-    from .publishing import lock_new_versions
+    from .authoring.publishing import lock_new_versions
     from .rulebook.registry import Rulebook
 
     paths = Paths.from_env()
@@ -302,8 +302,8 @@ def _lock(args: argparse.Namespace) -> int:
 
 def _allocate(service: Any, args: argparse.Namespace) -> int:
     """``hojo allocate``: the same code as POST /v1/allocations; the file is a list of applicants or a request."""
-    from .allocation import AllocationService
-    from .strict_json import parse_json
+    from .allocation.shares import AllocationService
+    from .kernel.strict_json import parse_json
 
     try:
         given = parse_json(Path(args.applicants).read_bytes())

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .audit import Auditor
-from .config import Paths
-from .decide import Decider
-from .errors import InvalidRequestError
-from .facts import StrictValidator, problems_of
+from .audit.auditor import Auditor
+from .core.decide import Decider
+from .kernel.config import Paths
+from .kernel.errors import InvalidRequestError
+from .lang.facts import StrictValidator, problems_of
 from .rulebook.registry import Rulebook
 from .store import SqlStore
 
@@ -52,7 +52,7 @@ class DecisionService:
         return decision
 
     def get(self, decision_id: str) -> dict[str, Any]:
-        record = self.auditor.record(decision_id)
+        record = self.store.record(decision_id)
         return {**record["decision"], "facts": record["facts"], "log": record["log"]}
 
     def programs(self) -> list[dict[str, Any]]:

@@ -30,7 +30,7 @@ from typing import Any
 
 from durable.engine import Host
 
-from .errors import EngineError, RuleActionError
+from .kernel.errors import EngineError, RuleActionError
 
 __all__ = ["DISCRIMINATOR", "SENTINEL", "DecisionEngine", "EngineFact"]
 

@@ -1,4 +1,4 @@
-"""Budget allocations (``service/allocation.py``): exact shares, the remainder rule, the three-stage split,
+"""Budget allocations (``service/allocation/shares.py``): exact shares, the remainder rule, the three-stage split,
 the 交付率, the log and replay, the CLI, the loader's checks, and the 1,741-municipality timing.
 
 Every figure is computed by hand in the comments.
@@ -20,12 +20,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.allocation import AllocationService, allocate
+from service.allocation.shares import AllocationService, allocate
 from service.api import create_app
 from service.cli import main
-from service.config import Paths
 from service.decisions import DecisionService
-from service.errors import InvalidRequestError, RuleFileError
+from service.kernel.config import Paths
+from service.kernel.errors import InvalidRequestError, RuleFileError
 from service.rulebook.allocation_programs import load_allocation_file
 from service.rulebook.registry import Rulebook
 from service.store import SqliteStore

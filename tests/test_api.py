@@ -15,8 +15,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from service.api import create_app
-from service.api.body import MAX_BODY_BYTES
-from service.errors import StoreError
+from service.kernel.errors import StoreError
+from service.web.body import MAX_BODY_BYTES
 
 REPO = Path(__file__).resolve().parent.parent
 GENESIS = "0" * 64

@@ -21,9 +21,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api import create_app
-from service.config import Paths
+from service.authoring.publishing import PublishError, check_lock, publish, read_lock
 from service.decisions import DecisionService
-from service.publishing import PublishError, check_lock, publish, read_lock
+from service.kernel.config import Paths
 from service.rulebook.load import load_rule_text
 from service.rulebook.registry import Rulebook
 from service.store import SqlStore, open_store

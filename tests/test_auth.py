@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from service.api import create_app
-from service.auth import TokenTable, token_digest
+from service.web.auth import TokenTable, token_digest
 
 TOKENS = {"applicant": "tok-applicant-13101", "other_applicant": "tok-applicant-13102", "auditor": "tok-auditor",
           "policy_owner": "tok-owner"}

@@ -6,7 +6,7 @@ value they are compared with (the 15% caps) and around the ceiling the decision 
 booleans; random subsets of the enum lists, sometimes in full-width characters (NFKC folds them back);
 optional facts sometimes absent; the schema's if/then requirements respected. Each fact set must pass
 ``validate_facts``; then the rules the engine fires (reached exactly as ``Decider.decide`` reaches them)
-must equal ``service.reference.fired_rules``, and ``Decider(differential=True).decide`` must not raise.
+must equal ``service.core.reference.fired_rules``, and ``Decider(differential=True).decide`` must not raise.
 
 Any disagreement fails the run. (This test found that durable_rules matches a comparison whose
 right-hand field is absent; the compiler now requires that field, see
@@ -29,11 +29,11 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from service.config import Paths
-from service.decide import Decider, derive_values, validate_facts
-from service.errors import EngineDisagreementError
-from service.facts import normalize
-from service.reference import fired_rules
+from service.core.decide import Decider, derive_values, validate_facts
+from service.core.reference import fired_rules
+from service.kernel.config import Paths
+from service.kernel.errors import EngineDisagreementError
+from service.lang.facts import normalize
 from service.rulebook.conditions import Node, slots_used, to_durable
 from service.rulebook.model import RuleVersion
 from service.rulebook.registry import Rulebook

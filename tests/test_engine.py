@@ -32,9 +32,9 @@ import durable_rules_engine  # the C core; only its error type is used, to check
 import pytest
 
 import service.engine as engine_module
+from service.core.reference import evaluate_condition
 from service.engine import SENTINEL, DecisionEngine
-from service.errors import EngineError, RuleActionError
-from service.reference import evaluate_condition
+from service.kernel.errors import EngineError, RuleActionError
 from service.rulebook.conditions import SlotTable, inline, to_durable, to_nnf
 
 REPO = Path(__file__).resolve().parent.parent

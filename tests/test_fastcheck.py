@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from service.facts import normalize
-from service.fastcheck import compile_schema
+from service.lang.facts import normalize
+from service.lang.fastcheck import compile_schema
 from tests.test_differential import VERSIONS, cases_for, facts_schema
 
 WRONG_VALUES: list[Any] = ["x", "１２", 1.5, True, None, [], {}, -1, 2**64, "", "1e3", [None]]

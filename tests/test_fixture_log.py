@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from service.config import Paths
 from service.decisions import DecisionService
+from service.kernel.config import Paths
 from service.rulebook.registry import Rulebook
 from service.store import open_store
 

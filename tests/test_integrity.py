@@ -11,7 +11,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from service.config import Paths
+from service.kernel.config import Paths
 from service.rulebook.load import rule_files
 
 REPO = Path(__file__).resolve().parent.parent
@@ -110,7 +110,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_every_published_version_is_locked_and_unchanged() -> None:
-    from service.publishing import check_lock
+    from service.authoring.publishing import check_lock
     from service.rulebook.registry import Rulebook
 
     files = Rulebook.from_dir(PATHS.rules, PATHS.schemas, PATHS.seeds).locked_files()
@@ -121,7 +121,7 @@ def test_every_published_version_is_locked_and_unchanged() -> None:
 def test_editing_a_published_file_without_a_new_version_is_caught(tmp_path: Path) -> None:
     import shutil
 
-    from service.publishing import check_lock
+    from service.authoring.publishing import check_lock
     from service.rulebook.registry import Rulebook
 
     rules = tmp_path / "rules"

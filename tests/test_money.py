@@ -1,4 +1,4 @@
-"""Exact money: the doctests of ``service.money`` and ``service.canonical``, plus the cases floats get wrong."""
+"""Exact money: the doctests of ``service.lang.money`` and ``service.kernel.canonical``, and what floats get wrong."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from fractions import Fraction
 
 import pytest
 
-from service import canonical, money
-from service.money import parse_rate, round_yen
+from service.kernel import canonical
+from service.lang import money
+from service.lang.money import parse_rate, round_yen
 
 
 @pytest.mark.parametrize("module", [money, canonical])

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
 from service.api import create_app
-from service.errors import RuleFileError
+from service.kernel.errors import RuleFileError
 from service.rulebook.yaml_strict import load_yaml
 from service.store import open_store, verify_chain
 from tests.conftest import free_port, start_server

@@ -1,7 +1,7 @@
 """The SQLite decision log: durability settings, the hash chain, rule texts kept by hash, failed writes.
 
 Every expected hash here is recomputed with ``hashlib`` and ``json`` directly, not with
-``service.canonical``, so a change in the service's canonical form shows up as a failure.
+``service.kernel.canonical``, so a change in the service's canonical form shows up as a failure.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from service.config import Paths
 from service.decisions import DecisionService
-from service.errors import StoreError
+from service.kernel.config import Paths
+from service.kernel.errors import StoreError
 from service.rulebook.registry import Rulebook
 from service.store import SqliteStore, open_store
 

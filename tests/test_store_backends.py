@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from service.errors import StoreError
+from service.kernel.errors import StoreError
 from service.store import GENESIS_HASH, Query, SqlStore, open_store, verify_chain
 
 FACTS: dict[str, Any] = {"insured_count": 30000, "has_data_health_plan": True, "categories": ["1", "3"]}

@@ -20,10 +20,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api import create_app
-from service.auth import Principal, TokenTable, token_digest
-from service.config import Paths
+from service.authoring.rulediff import band_words, condition_words, diff_documents
+from service.kernel.config import Paths
 from service.rulebook.registry import Rulebook
-from service.rulediff import band_words, condition_words, diff_documents
+from service.web.auth import Principal, TokenTable, token_digest
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAM = "kokuho_healthup_municipal"

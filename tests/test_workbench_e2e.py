@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from service.auth import token_digest
+from service.web.auth import token_digest
 from tests.conftest import free_port, start_server
 
 pytestmark = pytest.mark.slow

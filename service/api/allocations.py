@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
-from ..allocation import AllocationService
-from ..auth import OWNER, require
-from .body import json_body
+from ..allocation.shares import AllocationService
+from ..web.auth import OWNER, require
+from ..web.body import json_body
 
 __all__ = ["router"]
 

@@ -14,12 +14,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..auth import AuthError, ForbiddenError, TokenTable
-from ..config import Paths, default_db_url
 from ..decisions import DecisionService
-from ..errors import ApplicationError, DecisionNotFoundError, EngineError, HojoError, StoreError, UnknownProgramError
+from ..kernel.config import Paths, default_db_url
+from ..kernel.errors import (
+    ApplicationError,
+    DecisionNotFoundError,
+    EngineError,
+    HojoError,
+    StoreError,
+    UnknownProgramError,
+)
 from ..rulebook.registry import Rulebook
 from ..store import open_store
+from ..web.auth import AuthError, ForbiddenError, TokenTable
 from . import audit, decisions, programs
 
 __all__ = ["app_from_env", "create_app"]
@@ -62,7 +69,7 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     app.include_router(audit.router())
     app.include_router(decisions.router(schema("application.schema.json"), schema("decision.schema.json")))
     app.include_router(programs.router())
-    from . import allocations  # POST /v1/allocations (budget shares; service/allocation.py)
+    from . import allocations  # POST /v1/allocations (budget shares; service/allocation/shares.py)
 
     app.include_router(allocations.router())
     from .. import workbench  # /workbench pages; /v1/drafts/*, /v1/publish, /v1/programs/{id}/diff (issue 6)

@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from ..auth import AUDIT, require
-from ..errors import InvalidRequestError, Problem, RuleFileError
-from ..export import csv_lines, jsonl_lines, page
+from ..audit.export import csv_lines, jsonl_lines, page
+from ..kernel.errors import InvalidRequestError, Problem, RuleFileError
 from ..rulebook.load import load_rule_text
 from ..store import Query as LogQuery
-from .body import json_body
+from ..web.auth import AUDIT, require
+from ..web.body import json_body
 
 __all__ = ["router"]
 

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from ..auth import ANYONE, AUDIT, Principal, require
-from ..errors import DecisionNotFoundError
-from .body import json_body
+from ..kernel.errors import DecisionNotFoundError
+from ..web.auth import ANYONE, AUDIT, Principal, require
+from ..web.body import json_body
 
 __all__ = ["router"]
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
-from ..auth import ANYONE, require
-from ..errors import UnknownProgramError
+from ..kernel.errors import UnknownProgramError
+from ..web.auth import ANYONE, require
 
 __all__ = ["router"]
 

@@ -24,8 +24,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
 
-from ..errors import Problem, RuleSchemaError
-from ..facts import StrictValidator, json_path
+from ..kernel.errors import Problem, RuleSchemaError
+from ..lang.facts import StrictValidator, json_path
 from .citations import check_citations
 from .load import raise_problems
 from .yaml_strict import line_of, load_yaml

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
-from ..errors import Problem
+from ..kernel.errors import Problem
 from .conditions import COMPARISONS
 
 __all__ = ["check_document"]

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem
+from ..kernel.errors import Problem
 
 __all__ = ["check_citations", "iter_cites"]
 

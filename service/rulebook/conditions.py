@@ -3,7 +3,7 @@
 A condition (see ``rules/README.md``) is a leaf over a fact or a derived value, written with the legal
 comparison words, or ``all`` / ``any`` / ``not`` / ``count_of`` over conditions, or ``{clause: id}``.
 
-Semantics, shared with the reference evaluator in ``service/reference.py``: a leaf whose fact is absent
+Semantics, shared with the reference evaluator in ``service/core/reference.py``: a leaf whose fact is absent
 is not met, so ``not`` of it is met. Compilation works in three steps:
 
 1. ``inline``: ``{clause: id}`` is replaced by that clause's condition, so every engine rule is

@@ -20,11 +20,11 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
-from ..errors import CitationError, Problem, RuleSchemaError, RuleSemanticError
-from ..expressions import Band, Table
-from ..facts import StrictValidator, json_path
-from ..fastcheck import compile_schema
-from ..money import UNIT_YEN
+from ..kernel.errors import CitationError, Problem, RuleSchemaError, RuleSemanticError
+from ..lang.expressions import Band, Table
+from ..lang.facts import StrictValidator, json_path
+from ..lang.fastcheck import compile_schema
+from ..lang.money import UNIT_YEN
 from .check import check_document
 from .citations import check_citations
 from .conditions import Node, SlotTable, inline, slots_used, to_nnf

@@ -8,8 +8,8 @@ from typing import Any
 
 from jsonschema.protocols import Validator
 
-from ..expressions import Table
-from ..fastcheck import Check
+from ..lang.expressions import Table
+from ..lang.fastcheck import Check
 from .conditions import Node, SlotTable
 
 __all__ = ["RuleVersion"]

@@ -17,8 +17,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from ..errors import Problem, RuleSchemaError, RuleSemanticError
-from ..facts import json_path
+from ..kernel.errors import Problem, RuleSchemaError, RuleSemanticError
+from ..lang.facts import json_path
 from .citations import check_citations
 from .yaml_strict import line_of, load_yaml
 

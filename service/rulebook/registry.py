@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from ..errors import NoRuleVersionError, NotDecidableError, Problem, RuleFileError, UnknownProgramError
+from ..kernel.errors import NoRuleVersionError, NotDecidableError, Problem, RuleFileError, UnknownProgramError
 from .allocation_programs import AllocationProgram, allocation_files, load_allocation_file
 from .load import load_rule_file, rule_files
 from .model import RuleVersion

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from ..errors import Problem, RuleSyntaxError
+from ..kernel.errors import Problem, RuleSyntaxError
 
 __all__ = ["LineDict", "line_of", "load_yaml"]
 

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from ..errors import StoreError
+from ..kernel.errors import StoreError
 from .base import GENESIS_HASH, DecisionStore, LogRow, Query, verify_chain
 from .sql import SqlStore
 from .sqlite import SqliteStore

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..canonical import canonical_json, sha256_hex
+from ..kernel.canonical import canonical_json, sha256_hex
 
 __all__ = ["GENESIS_HASH", "DecisionStore", "LogRow", "Query", "chain_hash", "record_body", "verify_chain"]
 

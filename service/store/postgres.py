@@ -12,7 +12,7 @@ from typing import Any
 
 import psycopg
 
-from ..errors import StoreError
+from ..kernel.errors import StoreError
 from .sql import SqlStore, schema_statements
 
 __all__ = ["PostgresStore"]

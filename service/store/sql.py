@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..canonical import canonical_json
-from ..errors import StoreError
+from ..kernel.canonical import canonical_json
+from ..kernel.errors import DecisionNotFoundError, StoreError
 from .base import GENESIS_HASH, LogRow, Query, chain_hash, record_body
 
 __all__ = ["SqlStore", "schema_statements"]
@@ -180,6 +180,14 @@ class SqlStore:
     def get(self, decision_id: str) -> dict[str, Any] | None:
         rows = self._read(f"SELECT {_COLUMNS} FROM decisions WHERE decision_id = ?", (decision_id,))
         return _row(rows[0]).record() if rows else None
+
+    def record(self, decision_id: str) -> dict[str, Any]:
+        """The stored record of ``decision_id``, or :class:`DecisionNotFoundError`."""
+        record = self.get(decision_id)
+        if record is None:
+            raise DecisionNotFoundError(f"判定 {decision_id} はありません", f"no decision {decision_id}",
+                                        code="decision_not_found")
+        return record
 
     def rule_version(self, sha256: str) -> dict[str, Any] | None:
         rows = self._read("SELECT program, version, path, content, facts_schema FROM rule_versions WHERE sha256 = ?",

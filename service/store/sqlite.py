@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from ..errors import StoreError
+from ..kernel.errors import StoreError
 from .sql import SqlStore, schema_statements
 
 __all__ = ["SqliteStore"]

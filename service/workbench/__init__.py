@@ -1,4 +1,7 @@
-"""The policy owners' workbench: HTML pages at ``/workbench`` and their JSON routes (drafts, publish, diff)."""
+"""The policy owners' workbench: HTML pages at ``/workbench`` and their JSON routes (drafts, publish, diff).
+
+May import: ``service.web`` and the services below it (authoring, audit, decisions); never ``service.api``.
+"""
 
 from __future__ import annotations
 

@@ -19,13 +19,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from ..api.body import json_body
-from ..auth import ANYONE, AUDIT, OWNER, Principal, require
-from ..drafting import check_draft, draft_head, draft_text, publish_draft, run_draft_features
-from ..errors import InvalidRequestError, Problem, UnknownProgramError
-from ..publishing import PublishError
+from ..authoring.drafting import check_draft, draft_head, draft_text, publish_draft, run_draft_features
+from ..authoring.publishing import PublishError
+from ..authoring.rulediff import diff_documents
+from ..kernel.errors import InvalidRequestError, Problem, UnknownProgramError
 from ..rulebook.model import RuleVersion
-from ..rulediff import diff_documents
+from ..web.auth import ANYONE, AUDIT, OWNER, Principal, require
+from ..web.body import json_body
 
 __all__ = ["impact_dir", "in_force_or_newest", "router", "version_of"]
 

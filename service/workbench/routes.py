@@ -2,9 +2,9 @@
 
 Server-rendered HTML (``html.py``), Japanese by default and English with ``?lang=en``. A browser carries
 its token in the ``hojo_token`` cookie, set by the login form; the roles are those of the API
-(``service/auth.py``): anyone browses, tries, drafts and checks; an auditor or a policy owner also runs
+(``service/web/auth.py``): anyone browses, tries, drafts and checks; an auditor or a policy owner also runs
 the impact preview and the features; only a policy owner publishes. Every action calls the same code
-as its API route (``service/drafting.py``, ``service/audit.py``, ``service/rulediff.py``).
+as its API route (``service/authoring/drafting.py``, ``service/audit/auditor.py``, ``service/authoring/rulediff.py``).
 """
 
 from __future__ import annotations
@@ -18,13 +18,21 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..auth import ANYONE, AUDIT, OWNER, AuthError, ForbiddenError, Principal, require
-from ..drafting import DraftCheck, check_draft, draft_head, draft_text, problem_line, publish_draft, run_draft_features
-from ..errors import ApplicationError, DecisionNotFoundError, HojoError, StoreError, UnknownProgramError
-from ..publishing import PublishError
+from ..authoring.drafting import (
+    DraftCheck,
+    check_draft,
+    draft_head,
+    draft_text,
+    problem_line,
+    publish_draft,
+    run_draft_features,
+)
+from ..authoring.publishing import PublishError
+from ..authoring.rulediff import band_words, condition_words, diff_documents, unit_amount, unit_yen
+from ..kernel.errors import ApplicationError, DecisionNotFoundError, HojoError, StoreError, UnknownProgramError
+from ..kernel.strict_json import MAX_BODY_BYTES
 from ..rulebook.model import RuleVersion
-from ..rulediff import band_words, condition_words, diff_documents, unit_amount, unit_yen
-from ..strict_json import MAX_BODY_BYTES
+from ..web.auth import ANYONE, AUDIT, OWNER, AuthError, ForbiddenError, Principal, require
 from .api import impact_dir, in_force_or_newest, versions_of
 from .forms import facts_from_form, facts_schema_of, render_fields
 from .gherkin import render_feature

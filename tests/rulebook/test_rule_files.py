@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from service.config import Paths
-from service.decide import Decider, validate_facts
-from service.errors import CitationError, RuleFileError, RuleSchemaError, RuleSyntaxError
+from service.core.decide import Decider, validate_facts
+from service.kernel.config import Paths
+from service.kernel.errors import CitationError, RuleFileError, RuleSchemaError, RuleSyntaxError
 from service.rulebook.load import load_rule_text
 from service.rulebook.registry import Rulebook
 

@@ -9,9 +9,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from pytest_bdd import given, parsers, then, when
 
-from service.config import Paths
-from service.decide import derive_values, validate_facts
-from service.reference import fired_rules
+from service.core.decide import derive_values, validate_facts
+from service.core.reference import fired_rules
+from service.kernel.config import Paths
 from service.rulebook.registry import Rulebook
 
 from .values import fact_name, fiscal_year, value, yen

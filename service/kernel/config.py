@@ -8,7 +8,7 @@ from pathlib import Path
 
 __all__ = ["Paths", "default_db_url"]
 
-_ROOT = Path(__file__).resolve().parent.parent
+_ROOT = Path(__file__).resolve().parents[2]  # the checkout: service/kernel/config.py
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .expressions import Context, evaluate
-from .money import parse_rate, round_yen
+from ..lang.expressions import Context, evaluate
+from ..lang.money import parse_rate, round_yen
 
 __all__ = ["AmountResult", "compute_amounts"]
 

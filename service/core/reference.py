@@ -14,7 +14,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .rulebook.model import RuleVersion
+from ..rulebook.model import RuleVersion
 
 __all__ = ["evaluate_condition", "fired_rules"]
 

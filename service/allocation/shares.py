@@ -21,19 +21,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .canonical import canonical_json
-from .errors import InvalidRequestError, Problem, StoreError
-from .expressions import Context, evaluate
-from .facts import StrictValidator, normalize, problems_of
-from .money import ROUNDING_MODES
-from .rulebook.allocation_programs import AllocationProgram, Node, expression_facts, load_allocation_text
+from ..kernel.canonical import canonical_json, diff
+from ..kernel.errors import InvalidRequestError, Problem, StoreError
+from ..lang.expressions import Context, evaluate
+from ..lang.facts import StrictValidator, normalize, problems_of
+from ..lang.money import ROUNDING_MODES
+from ..rulebook.allocation_programs import AllocationProgram, Node, expression_facts, load_allocation_text
 
 if TYPE_CHECKING:
-    from .config import Paths
-    from .decisions import DecisionService
-    from .store import SqlStore
+    from ..kernel.config import Paths
+    from ..rulebook.registry import Rulebook
+    from ..store import SqlStore
 
 __all__ = ["ALLOCATED_FIELDS", "AllocationService", "allocate", "replay_allocation"]
 
@@ -295,10 +295,18 @@ def allocate(program: AllocationProgram, request: Mapping[str, Any]) -> dict[str
             "reasons": reasons}
 
 
+class _Context(Protocol):
+    """What an allocation needs from the service that hosts it: the rulebook, the log and the data folders."""
+
+    rulebook: Rulebook
+    store: SqlStore
+    paths: Paths
+
+
 class AllocationService:
     """Validate → select the allocation in force → share out → record → answer (the API and the CLI)."""
 
-    def __init__(self, decisions: DecisionService) -> None:
+    def __init__(self, decisions: _Context) -> None:
         self.decisions = decisions
         self.rulebook, self.store, self.paths = decisions.rulebook, decisions.store, decisions.paths
         schema = json.loads(Path(self.paths.schemas / "allocation_request.schema.json").read_text(encoding="utf-8"))
@@ -352,8 +360,6 @@ def stored_allocation(store: SqlStore, paths: Paths, sha256: str) -> AllocationP
 
 def replay_allocation(record: Mapping[str, Any], store: SqlStore, paths: Paths) -> dict[str, Any]:
     """Recompute a recorded allocation under its exact rule text and compare field by field."""
-    from .audit import diff
-
     recorded = record["decision"]
     program = stored_allocation(store, paths, recorded["rules_sha256"])
     body = allocate(program, record["facts"])

@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 
-from .errors import Problem
+from ..kernel.errors import Problem
 
 __all__ = ["StrictValidator", "normalize", "problems_of", "json_path"]
 

@@ -24,14 +24,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import HojoError, Problem, RuleFileError
-from .rulebook.load import load_rule_text, rule_files
-from .rulebook.model import RuleVersion
+from ..kernel.errors import HojoError, Problem, RuleFileError
+from ..rulebook.load import load_rule_text, rule_files
+from ..rulebook.model import RuleVersion
 
 __all__ = ["LOCK_NAME", "PublishError", "check_lock", "lock_new_versions", "publish", "published_text"]
 
 LOCK_NAME = "published.lock.json"
-_REPO = Path(__file__).resolve().parent.parent
+_REPO = Path(__file__).resolve().parents[2]
 
 
 class PublishError(HojoError):

@@ -1,4 +1,4 @@
-"""Reads a JSON request body strictly (``service.strict_json``), refusing an oversized body before reading it."""
+"""Reads a JSON request body strictly (``service.kernel.strict_json``), refusing an oversized body before reading it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import Request
 
-from ..strict_json import MAX_BODY_BYTES, invalid, parse_json
+from ..kernel.strict_json import MAX_BODY_BYTES, invalid, parse_json
 
 __all__ = ["MAX_BODY_BYTES", "json_body", "parse_json"]
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from .errors import HojoError
+from ..kernel.errors import HojoError
 
 __all__ = ["ROLES", "AuthError", "ForbiddenError", "Principal", "TokenTable", "require"]
 

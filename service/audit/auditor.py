@@ -19,12 +19,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .canonical import canonical_json
-from .decide import Decider
-from .errors import DecisionNotFoundError, HojoError, StoreError
-from .rulebook.load import load_rule_text
-from .rulebook.model import RuleVersion
-from .store import LogRow, Query, SqlStore, open_store, verify_chain
+from ..core.decide import Decider
+from ..kernel.canonical import canonical_json, diff
+from ..kernel.errors import HojoError, StoreError
+from ..rulebook.load import load_rule_text
+from ..rulebook.model import RuleVersion
+from ..store import LogRow, Query, SqlStore, open_store, verify_chain
 
 __all__ = ["Auditor", "Progress", "diff"]
 
@@ -33,23 +33,6 @@ DECIDED_FIELDS = ("program", "rules_version", "rules_sha256", "ruleset", "eligib
                   "results", "breakdown", "reasons")
 
 Progress = Callable[[int, int | None], None]
-
-
-def diff(recorded: Any, replayed: Any, path: str = "$") -> list[dict[str, Any]]:
-    """Return every place where two JSON values differ, as ``{path, recorded, replayed}``."""
-    if isinstance(recorded, Mapping) and isinstance(replayed, Mapping):
-        out = []
-        for key in sorted(set(recorded) | set(replayed)):
-            if key not in recorded or key not in replayed:
-                out.append({"path": f"{path}.{key}", "recorded": recorded.get(key), "replayed": replayed.get(key)})
-            else:
-                out += diff(recorded[key], replayed[key], f"{path}.{key}")
-        return out
-    if isinstance(recorded, list) and isinstance(replayed, list) and len(recorded) == len(replayed):
-        return [d for i, (a, b) in enumerate(zip(recorded, replayed, strict=True)) for d in diff(a, b, f"{path}[{i}]")]
-    if canonical_json(recorded) != canonical_json(replayed):
-        return [{"path": path, "recorded": recorded, "replayed": replayed}]
-    return []
 
 
 @dataclass
@@ -117,11 +100,7 @@ class Auditor:
 
     def record(self, decision_id: str) -> dict[str, Any]:
         """The stored record of ``decision_id``, or :class:`DecisionNotFoundError`."""
-        record = self.store.get(decision_id)
-        if record is None:
-            raise DecisionNotFoundError(f"判定 {decision_id} はありません", f"no decision {decision_id}",
-                                        code="decision_not_found")
-        return record
+        return self.store.record(decision_id)
 
     # -- replay ---------------------------------------------------------------------------------------
     def replay(self, decision_id: str) -> dict[str, Any]:
@@ -129,11 +108,11 @@ class Auditor:
 
     def _replay(self, record: Mapping[str, Any], recorded_text: str | None = None) -> dict[str, Any]:
         """``recorded_text``: the stored canonical text of the decision, when the caller has it at hand."""
-        if record.get("kind") == "allocation":  # a budget shared out (service/allocation.py), not a decision
-            from .allocation import replay_allocation
+        if record.get("kind") == "allocation":  # a budget shared out (service/allocation/shares.py), not a decision
+            from ..allocation.shares import replay_allocation
 
             return replay_allocation(record, self.store, self.paths)
-        if record.get("kind") == "publish":  # a publication (service/drafting.py): its rule text is kept intact
+        if record.get("kind") == "publish":  # a publication (authoring/drafting.py): its text is kept intact
             published = self.stored_version(record["decision"]["rules_sha256"])
             return {"decision_id": record["decision"]["decision_id"], "identical": True, "kind": "publish",
                     "rules_sha256": published.sha256, "ruleset": published.name, "differences": [],

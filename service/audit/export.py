@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
-from .store import LogRow, Query, SqlStore
+from ..store import LogRow, Query, SqlStore
 
 __all__ = ["CSV_COLUMNS", "csv_lines", "jsonl_lines", "page", "write_export"]
 

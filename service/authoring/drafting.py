@@ -7,8 +7,8 @@ the CLI, so every action is the same code wherever it is started:
 - :func:`check_draft`: load and check a draft text as ``rules/<program>/v<N>.yaml`` (format, logic, bands,
   quotations), every problem at its ``file:line``;
 - :func:`run_draft_features`: the program's features against the rules as they would be once published
-  (``service.publishing``'s own runner, on a staged copy of ``rules/``);
-- :func:`publish_draft`: write ``rules/<program>/v<N>.yaml``, run :func:`service.publishing.publish`
+  (``service.authoring.publishing``'s own runner, on a staged copy of ``rules/``);
+- :func:`publish_draft`: write ``rules/<program>/v<N>.yaml``, run :func:`service.authoring.publishing.publish`
   (features → impact report → ``status: published`` and the lock), load the new version into the
   running service so it decides at once, keep its text in the store, and log the publication itself.
 """
@@ -25,11 +25,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from .config import Paths
-from .errors import Problem, RuleFileError
+from ..kernel.config import Paths
+from ..kernel.errors import Problem, RuleFileError
+from ..rulebook.load import load_rule_file, load_rule_text
+from ..rulebook.model import RuleVersion
 from .publishing import PublishError, _run_features, publish, published_text, read_lock
-from .rulebook.load import load_rule_file, load_rule_text
-from .rulebook.model import RuleVersion
 
 __all__ = ["DraftCheck", "check_draft", "draft_head", "draft_text", "log_publish", "problem_line", "publish_draft",
            "run_draft_features"]

@@ -11,17 +11,17 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+from ..engine import DecisionEngine
+from ..kernel.errors import EngineDisagreementError, InvalidRequestError
+from ..lang.expressions import Context, evaluate
+from ..lang.facts import normalize, problems_of
+from ..lang.money import round_yen
+from ..rulebook.conditions import to_durable
+from ..rulebook.model import RuleVersion
+from ..rulebook.registry import Rulebook
 from .amounts import AmountResult, compute_amounts
-from .engine import DecisionEngine
-from .errors import EngineDisagreementError, InvalidRequestError
 from .explain import met_word, reason, rounding_text, yen_text
-from .expressions import Context, evaluate
-from .facts import normalize, problems_of
-from .money import round_yen
 from .reference import fired_rules
-from .rulebook.conditions import to_durable
-from .rulebook.model import RuleVersion
-from .rulebook.registry import Rulebook
 
 __all__ = ["Decider", "derive_values", "validate_facts"]
 
@@ -30,7 +30,7 @@ def validate_facts(rv: RuleVersion, facts: Any) -> dict[str, Any]:
     """Return the NFKC-normalised facts, or raise with one problem per schema error."""
     normalized = normalize(facts)
     if rv.facts_fast_check is not None and rv.facts_fast_check(normalized):
-        return dict(normalized)  # valid for certain (service/fastcheck.py); jsonschema names problems otherwise
+        return dict(normalized)  # valid for certain (service/lang/fastcheck.py); jsonschema names problems otherwise
     problems = problems_of(rv.facts_validator, normalized, root="$.facts")
     if problems:
         raise InvalidRequestError("事実（facts）に誤りがあります", "the facts are invalid", code="invalid_facts",

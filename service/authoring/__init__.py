@@ -1,0 +1,8 @@
+"""Authoring: a policy owner's path from a draft to a published, locked rule version.
+
+Owns: drafts checked, their features run and published (``drafting``); the publish lock that freezes
+every published text by sha256 (``publishing``); two versions compared in words, 「基準額① …: 4,500千円 →
+5,000千円」 (``rulediff``).
+
+May import: ``service.rulebook``, ``service.lang``, ``service.kernel``.
+"""

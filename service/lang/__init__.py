@@ -1,0 +1,8 @@
+"""The value language of rule files: exact money, expressions and facts validation.
+
+Owns: integer yen, ``Fraction`` rates and the one rounding step (``money``); value expressions —
+derived values, band tables (基準額), amounts — evaluated exactly (``expressions``); validation of facts
+against JSON Schema with located problems (``facts``) and its compiled fast path (``fastcheck``).
+
+May import: ``service.kernel``.
+"""
