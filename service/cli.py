@@ -22,29 +22,42 @@ def _print_json(value: Any, stream: Any = None) -> None:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .kernel.logs import LEVELS, log_config
+
+    if args.log_level not in LEVELS:  # argparse does not check a default taken from HOJO_LOG_LEVEL
+        print(f"hojo serve: HOJO_LOG_LEVEL={args.log_level!r}: use one of {', '.join(LEVELS)}", file=sys.stderr)
+        return 2
     if args.db:
         os.environ["HOJO_DB"] = args.db
+    # The workers read the level from the environment too (uvicorn starts them as new processes).
+    os.environ["HOJO_LOG_LEVEL"] = args.log_level
     db_url = os.environ.get("HOJO_DB", default_db_url())
     print(f"hojo: serving on http://{args.host}:{args.port} (store {db_url}); API docs at /docs", file=sys.stderr)
+    logs = {"log_config": log_config(args.log_level), "log_level": args.log_level, "access_log": False}
     if args.workers <= 1:
-        uvicorn.run("service.api.app:app_from_env", factory=True, host=args.host, port=args.port,
-                    log_level=args.log_level)
+        uvicorn.run("service.api.app:app_from_env", factory=True, host=args.host, port=args.port, **logs)
         return 0
     import socket
+    import tempfile
 
     from uvicorn.supervisors import Multiprocess
 
-    # uvicorn binds a multi-worker socket with protocol 0, so asyncio never sets TCP_NODELAY on its
-    # connections and every response waits ~40 ms for a delayed ACK (measured: bench/RESULTS.md). Bound
-    # here as IPPROTO_TCP, the workers' connections get TCP_NODELAY like a single worker's.
-    config = uvicorn.Config("service.api.app:app_from_env", factory=True, host=args.host, port=args.port,
-                            workers=args.workers, log_level=args.log_level)
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((args.host, args.port))
-    sock.set_inheritable(True)
-    Multiprocess(config, sockets=[sock]).run()
+    with tempfile.TemporaryDirectory(prefix="hojo-metrics-") as metrics_dir:
+        # Set before any worker starts (and so before any imports prometheus_client): each worker keeps its
+        # counters in a file here, and /metrics on any worker adds up all of them. A fresh folder per serve,
+        # removed at exit, so counts never carry over from an earlier run.
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_dir)
+        # uvicorn binds a multi-worker socket with protocol 0, so asyncio never sets TCP_NODELAY on its
+        # connections and every response waits ~40 ms for a delayed ACK (measured: bench/RESULTS.md). Bound
+        # here as IPPROTO_TCP, the workers' connections get TCP_NODELAY like a single worker's.
+        config = uvicorn.Config("service.api.app:app_from_env", factory=True, host=args.host, port=args.port,
+                                workers=args.workers, **logs)
+        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((args.host, args.port))
+        sock.set_inheritable(True)
+        Multiprocess(config, sockets=[sock]).run()
     return 0
 
 
@@ -99,14 +112,18 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{problem.path}: [{problem.code}] {problem.message_en}\n    {problem.message_ja}")
         print(f"hojo check: {len(lock_problems)} problem(s)")
         return 1
+    from rich.table import Table
+
+    table = Table("", "file", "name", "kind", "fiscal years", "sha256", box=None, pad_edge=False)
     for rv in versions:
-        print(f"ok  {rv.path}  {rv.name}  FY{rv.from_fiscal_year}-{rv.to_fiscal_year}  sha256 {rv.sha256[:12]}")
+        table.add_row("ok", rv.path, rv.name, rv.status, f"FY{rv.from_fiscal_year}-{rv.to_fiscal_year}", rv.sha256[:12])
     for ref in rulebook.references.values():
-        print(f"ok  {ref.path}  {ref.program}  reference (not decidable)  sha256 {ref.sha256[:12]}")
+        table.add_row("ok", ref.path, ref.program, "reference (not decidable)", "", ref.sha256[:12])
     for allocations in rulebook.allocations.values():
         for ap in allocations.values():
-            print(f"ok  {ap.path}  {ap.name}  allocation FY{ap.from_fiscal_year}-{ap.to_fiscal_year}  "
-                  f"sha256 {ap.sha256[:12]}")
+            table.add_row("ok", ap.path, ap.name, "allocation", f"FY{ap.from_fiscal_year}-{ap.to_fiscal_year}",
+                          ap.sha256[:12])
+    _console().print(table)
     print(f"hojo check: {len(versions)} rule version(s), {len(rulebook.locked_files()) - len(versions)} allocation "
           f"file(s) and {len(rulebook.references)} reference program(s) valid, "
           f"every citation found in {paths.seeds}")
@@ -173,20 +190,37 @@ def _explain(service: Any, args: argparse.Namespace) -> int:
 
 
 class _Bar:
-    """A progress bar on stderr (a person watching a long replay or impact run sees it move)."""
+    """A rich progress bar on stderr (a person watching a long replay or impact run sees it move).
+
+    Used as a context manager so the bar is closed (and its final state printed) however the run ends.
+    """
 
     def __init__(self, label: str) -> None:
-        self.label, self.shown = label, -1
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TimeRemainingColumn
+
+        self.progress = Progress("[bold]" + label, BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+                                 TimeRemainingColumn(), console=_console(stderr=True))
+        self.task = self.progress.add_task(label, total=None)
+
+    def __enter__(self) -> _Bar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.progress.stop()
 
     def __call__(self, done: int, total: int | None) -> None:
-        if not sys.stderr.isatty() and done != total and done % 10_000:
-            return
-        percent = 100 * done // total if total else 100
-        if percent != self.shown or done == total:
-            self.shown = percent
-            filled = percent * 30 // 100
-            print(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{(total or done):,}",
-                  end="\n" if done == total else "", file=sys.stderr, flush=True)
+        self.progress.update(self.task, completed=done, total=total)
+
+
+def _console(stderr: bool = False) -> Any:
+    """A rich console; off a terminal (a pipe, a CI log) it is wide and colourless, so lines are not cut."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    if stream.isatty():
+        return Console(file=stream)
+    return Console(file=stream, width=200, no_color=True, highlight=False)
 
 
 def _service(args: argparse.Namespace) -> Any:
@@ -229,11 +263,15 @@ def _replay(service: Any, args: argparse.Namespace) -> int:
         result = service.auditor.replay(args.decision_id)
         _print_json(result)
         return 0 if result["identical"] else 1
-    summary = service.auditor.replay_all(_query(args), progress=_Bar("replay"), jobs=args.jobs)
+    with _Bar("replay") as bar:
+        summary = service.auditor.replay_all(_query(args), progress=bar, jobs=args.jobs)
     _print_json(summary)
-    print(f"hojo replay: {summary['replayed']:,} replayed, {summary['identical']:,} identical, "
-          f"{summary['different']:,} different, {summary['failed']:,} failed "
-          f"({summary['per_second'] or 0:,}/s)", file=sys.stderr)
+    from rich.table import Table
+
+    table = Table("replayed", "identical", "different", "failed", "per second", title="hojo replay")
+    table.add_row(f"{summary['replayed']:,}", f"{summary['identical']:,}", f"{summary['different']:,}",
+                  f"{summary['failed']:,}", f"{summary['per_second'] or 0:,}")
+    _console(stderr=True).print(table)
     return 0 if summary["different"] == summary["failed"] == 0 else 1
 
 
@@ -267,7 +305,8 @@ def _impact(service: Any, args: argparse.Namespace) -> int:
     from .rulebook.registry import Rulebook
 
     draft = Rulebook.from_dir(Path(args.draft), service.paths.schemas, service.paths.seeds)
-    report = service.auditor.impact(draft.all_versions(), _query(args), progress=_Bar("impact"))
+    with _Bar("impact") as bar:
+        report = service.auditor.impact(draft.all_versions(), _query(args), progress=bar)
     if args.out:
         Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     _print_json({k: v for k, v in report.items() if k != "changed"} if args.summary else report)
@@ -278,9 +317,9 @@ def _publish(service: Any, args: argparse.Namespace) -> int:
     from .authoring.publishing import publish
 
     paths = service.paths
-    result = publish(Path(args.file).resolve(), paths.rules.resolve(), paths.schemas, paths.seeds,
-                     impact=lambda rv: service.auditor.impact([rv], progress=_Bar("impact")),
-                     report_dir=Path(args.report_dir))
+    with _Bar("impact") as bar:
+        result = publish(Path(args.file).resolve(), paths.rules.resolve(), paths.schemas, paths.seeds,
+                         impact=lambda rv: service.auditor.impact([rv], progress=bar), report_dir=Path(args.report_dir))
     _print_json(result)
     return 0
 
@@ -320,91 +359,129 @@ def _allocate(service: Any, args: argparse.Namespace) -> int:
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--program")
-    parser.add_argument("--fiscal-year", type=int)
+    parser.add_argument("--program", help="only the records of this program id")
+    parser.add_argument("--fiscal-year", type=int, help="only the records of this fiscal year (e.g. 2024)")
     parser.add_argument("--since", help="decided at or after this ISO date/time")
     parser.add_argument("--until", help="decided before this ISO date/time")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="hojo", description="hojo (補助): subsidy decisions from rule files")
-    sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the HTTP API (docs at /docs)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--db", help="store URL (default: $HOJO_DB or sqlite:///var/hojo.sqlite3)")
-    serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--log-level", default="info")
+_DB_HELP = "store URL (default: $HOJO_DB or sqlite:///var/hojo.sqlite3)"
+
+
+def _command(sub: Any, name: str, summary: str, *examples: str) -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` ends with worked examples."""
+    epilog = "example" + ("s" if len(examples) > 1 else "") + ":\n" + "\n".join(f"  {line}" for line in examples)
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=summary, description=summary, epilog=epilog,
+                                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``hojo`` command line: every option with its help, every command with an example."""
+    from .kernel.logs import LEVELS
+
+    parser = argparse.ArgumentParser(prog="hojo", description="hojo (補助): subsidy decisions from rule files",
+                                     epilog="example:\n  hojo check && hojo serve --port 8000\n\n"
+                                            "hojo COMMAND --help shows a command's options and an example.",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = _command(sub, "serve", "run the HTTP API (docs at /docs; /healthz, /readyz, /metrics)",
+                     "hojo serve --port 8000",
+                     "HOJO_TOKENS_FILE=/etc/hojo/tokens.json hojo serve --db postgresql://hojo@db/hojo --workers 4")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, loopback only)")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000)")
+    serve.add_argument("--db", help=_DB_HELP)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes (default: 1); with more, /metrics adds up every worker's counts")
+    serve.add_argument("--log-level", default=os.environ.get("HOJO_LOG_LEVEL", "info").lower(), choices=LEVELS,
+                       help="JSON log lines at this level and above (default: $HOJO_LOG_LEVEL or info)")
     serve.set_defaults(run=_serve)
-    decide = sub.add_parser("decide", help="decide one application and print the decision JSON")
-    decide.add_argument("--program", required=True)
-    decide.add_argument("--fiscal-year", type=int, required=True)
-    decide.add_argument("--version", type=int, help="pin a rule version")
+    decide = _command(sub, "decide", "decide one application, record it and print the decision JSON",
+                      "hojo decide --program kokuho_healthup_municipal --fiscal-year 2024 facts.json")
+    decide.add_argument("--program", required=True, help="the program id (hojo check lists them)")
+    decide.add_argument("--fiscal-year", type=int, required=True, help="the fiscal year applied for (e.g. 2024)")
+    decide.add_argument("--version", type=int, help="pin a rule version (default: the version in force)")
     decide.add_argument("--db", help="store URL (the decision is recorded, as over HTTP)")
     decide.add_argument("facts", help="a JSON file with the facts")
     decide.set_defaults(run=_decide)
-    check = sub.add_parser("check", help="load and check every rule file, citations and the publication lock")
+    check = _command(sub, "check", "load and check every rule file, citations and the publication lock",
+                     "hojo check", "hojo check --features kokuho_healthup_municipal")
     check.add_argument("--features", nargs="*", metavar="PROGRAM",
                        help="also run the features (in-process), of every program or of those named")
     check.set_defaults(run=_check)
-    diff = sub.add_parser("diff", help="what changed between two versions of a program, in words")
-    diff.add_argument("program")
-    diff.add_argument("v1", type=int)
-    diff.add_argument("v2", type=int)
-    diff.add_argument("--lang", choices=["ja", "en"], default="ja")
+    diff = _command(sub, "diff", "what changed between two versions of a program, in words",
+                    "hojo diff kokuho_healthup_municipal 1 2 --lang en")
+    diff.add_argument("program", help="the program id")
+    diff.add_argument("v1", type=int, help="the older version number")
+    diff.add_argument("v2", type=int, help="the newer version number")
+    diff.add_argument("--lang", choices=["ja", "en"], default="ja", help="language of the sentences (default: ja)")
     diff.add_argument("--json", action="store_true", help="print the changes as JSON ({kind, path, ja, en})")
     diff.set_defaults(run=_diff)
-    explain = sub.add_parser("explain", help="a recorded decision's outcome and reasons as readable text")
-    explain.add_argument("decision_id")
-    explain.add_argument("--lang", choices=["ja", "en"], default="ja")
-    explain.add_argument("--db")
+    explain = _command(sub, "explain", "a recorded decision's outcome and reasons as readable text",
+                       "hojo explain 1b4e28ba-2fa1-11d2-883f-0016d3cca427 --lang en")
+    explain.add_argument("decision_id", help="the decision_id of a recorded decision")
+    explain.add_argument("--lang", choices=["ja", "en"], default="ja", help="language of the text (default: ja)")
+    explain.add_argument("--db", help=_DB_HELP)
     explain.set_defaults(run=_with_service(_explain))
-    replay = sub.add_parser("replay", help="replay one decision, or every decision selected, under its exact rules")
-    replay.add_argument("decision_id", nargs="?")
+    replay = _command(sub, "replay", "replay one decision, or every decision selected, under its exact rules",
+                      "hojo replay --jobs 2 --fiscal-year 2024", "hojo replay 1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+    replay.add_argument("decision_id", nargs="?", help="one decision to replay (default: every one selected)")
     replay.add_argument("--jobs", type=int, default=1, help="replay in this many processes (one per core)")
     _add_filters(replay)
-    replay.add_argument("--db")
+    replay.add_argument("--db", help=_DB_HELP)
     replay.set_defaults(run=_with_service(_replay))
-    redecide = sub.add_parser("redecide", help="what today's rules decide for a recorded decision's facts")
-    redecide.add_argument("decision_id")
-    redecide.add_argument("--db")
+    redecide = _command(sub, "redecide", "what today's rules decide for a recorded decision's facts",
+                        "hojo redecide 1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+    redecide.add_argument("decision_id", help="the decision_id of a recorded decision")
+    redecide.add_argument("--db", help=_DB_HELP)
     redecide.set_defaults(run=_with_service(_redecide))
-    verify = sub.add_parser("verify-log", help="check the hash chain of the decision log")
+    verify = _command(sub, "verify-log", "check the hash chain of the decision log",
+                      "hojo verify-log --anchor head-2026-04-01.json --db postgresql://hojo@db/hojo")
     verify.add_argument("--anchor", help="a JSON file from `hojo log-head` kept outside the database")
-    verify.add_argument("--db")
+    verify.add_argument("--db", help=_DB_HELP)
     verify.set_defaults(run=_with_service(_verify))
-    head = sub.add_parser("log-head", help="print the chain head and count, to anchor outside the database")
-    head.add_argument("--db")
+    head = _command(sub, "log-head", "print the chain head and count, to anchor outside the database",
+                    "hojo log-head > head-$(date +%F).json")
+    head.add_argument("--db", help=_DB_HELP)
     head.set_defaults(run=_with_service(_head))
-    export = sub.add_parser("export", help="export recorded decisions as JSONL or CSV")
+    export = _command(sub, "export", "export recorded decisions as JSONL or CSV",
+                      "hojo export --program kokuho_healthup_municipal --fiscal-year 2024 --format csv > fy2024.csv")
     _add_filters(export)
-    export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
-    export.add_argument("--db")
+    export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="output format (default: jsonl)")
+    export.add_argument("--db", help=_DB_HELP)
     export.set_defaults(run=_with_service(_export))
-    impact = sub.add_parser("impact", help="what a draft rule folder would change in the logged decisions")
+    impact = _command(sub, "impact", "what a draft rule folder would change in the logged decisions",
+                      "hojo impact --draft drafts/ --summary --out var/impact/draft.json")
     impact.add_argument("--draft", required=True, help="a folder laid out like rules/ holding the draft versions")
     _add_filters(impact)
     impact.add_argument("--out", help="also write the full report to this file")
     impact.add_argument("--summary", action="store_true", help="print the counts without the changed decisions")
-    impact.add_argument("--db")
+    impact.add_argument("--db", help=_DB_HELP)
     impact.set_defaults(run=_with_service(_impact))
-    publish = sub.add_parser("publish", help="publish a draft: features, impact report, then status and lock")
+    publish = _command(sub, "publish", "publish a draft: features, impact report, then status and lock",
+                       "hojo publish rules/kokuho_healthup_municipal/v3.yaml")
     publish.add_argument("file", help="rules/<program>/v<N>.yaml with status: draft")
-    publish.add_argument("--report-dir", default="var/impact")
-    publish.add_argument("--db")
+    publish.add_argument("--report-dir", default="var/impact",
+                         help="where the impact report goes (default: var/impact)")
+    publish.add_argument("--db", help=_DB_HELP)
     publish.set_defaults(run=_with_service(_publish))
-    lock = sub.add_parser("lock", help="lock the sha256 of first-published versions not yet in the lock")
+    lock = _command(sub, "lock", "lock the sha256 of first-published versions not yet in the lock", "hojo lock")
     lock.set_defaults(run=_lock)
-    allocate = sub.add_parser("allocate", help="share a budget out among applicants, record and print it")
-    allocate.add_argument("--program", required=True)
-    allocate.add_argument("--fiscal-year", type=int, required=True)
+    allocate = _command(sub, "allocate", "share a budget out among applicants, record and print it",
+                        "hojo allocate --program kenpo_shussan_kosodate_support --fiscal-year 2024 applicants.json")
+    allocate.add_argument("--program", required=True, help="the program id of an allocation file")
+    allocate.add_argument("--fiscal-year", type=int, required=True, help="the fiscal year of the budget (e.g. 2024)")
     allocate.add_argument("--budget-yen", type=int, help="the budget (or budget_yen in the file)")
     allocate.add_argument("--pool", help="share out one named pool of the allocation file")
     allocate.add_argument("--version", type=int, help="pin an allocation version")
     allocate.add_argument("--db", help="store URL (the allocation is recorded, as over HTTP)")
     allocate.add_argument("applicants", help="a JSON file: a list of applicants, or {budget_yen, applicants[, pool]}")
     allocate.set_defaults(run=_with_service(_allocate))
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     return int(args.run(args))
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from .audit.auditor import Auditor
 from .core.decide import Decider
+from .kernel import metrics
 from .kernel.config import Paths
 from .kernel.errors import InvalidRequestError
 from .lang.facts import StrictValidator, problems_of
@@ -49,6 +50,7 @@ class DecisionService:
                     decided_at=datetime.now(UTC).isoformat(timespec="microseconds"), requested_by=requested_by)
         decision = {key: body[key] for key in _FIELD_ORDER}
         self.store.append(decision, facts, rv.text)
+        metrics.count_decision(rv.program, request["fiscal_year"], rv.version, decision["eligible"])
         return decision
 
     def get(self, decision_id: str) -> dict[str, Any]:

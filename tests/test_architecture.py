@@ -26,7 +26,7 @@ def _lint(cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_layer_contracts_hold() -> None:
     run = _lint(ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "2 kept, 0 broken" in run.stdout
+    assert "3 kept, 0 broken" in run.stdout
 
 
 def test_a_deliberate_cycle_breaks_the_contract(tmp_path: Path) -> None:
@@ -35,10 +35,11 @@ def test_a_deliberate_cycle_breaks_the_contract(tmp_path: Path) -> None:
     errors = tmp_path / "service" / "kernel" / "errors.py"
     errors.write_text(errors.read_text(encoding="utf-8") + "\nfrom ..audit import auditor  # noqa\n", encoding="utf-8")
     engine_user = tmp_path / "service" / "core" / "amounts.py"
-    engine_user.write_text(engine_user.read_text(encoding="utf-8") + "\nimport durable.engine  # noqa\n",
-                           encoding="utf-8")
+    engine_user.write_text(engine_user.read_text(encoding="utf-8")
+                           + "\nimport durable.engine  # noqa\nimport prometheus_client  # noqa\n", encoding="utf-8")
     run = _lint(tmp_path)
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "0 kept, 2 broken" in run.stdout
+    assert "0 kept, 3 broken" in run.stdout
     assert "service.kernel.errors -> service.audit.auditor" in run.stdout
     assert "service.core.amounts -> durable" in run.stdout
+    assert "service.core.amounts -> prometheus_client" in run.stdout

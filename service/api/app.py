@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..decisions import DecisionService
+from ..kernel import logs, metrics
 from ..kernel.config import Paths, default_db_url
 from ..kernel.errors import (
     ApplicationError,
@@ -27,7 +28,8 @@ from ..kernel.errors import (
 from ..rulebook.registry import Rulebook
 from ..store import open_store
 from ..web.auth import AuthError, ForbiddenError, TokenTable
-from . import audit, decisions, programs
+from ..web.observe import RequestObserver
+from . import audit, decisions, ops, programs
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -66,6 +68,8 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
         loaded = json.loads((paths.schemas / name).read_text(encoding="utf-8"))
         return {k: v for k, v in loaded.items() if k not in ("$schema", "$id")}
 
+    app.add_middleware(RequestObserver)
+    app.include_router(ops.router())
     app.include_router(audit.router())
     app.include_router(decisions.router(schema("application.schema.json"), schema("decision.schema.json")))
     app.include_router(programs.router())
@@ -79,6 +83,7 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     @app.exception_handler(HojoError)
     async def hojo_error(_: Request, exc: HojoError) -> JSONResponse:
         status = _status(exc)
+        metrics.count_error(exc.code)
         if status >= 500:
             log.error("hojo error %s: %s", exc.code, exc)
         headers = {"WWW-Authenticate": 'Bearer realm="hojo"'} if status == 401 else None
@@ -87,6 +92,7 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     @app.exception_handler(RequestValidationError)
     async def invalid_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
         # Query and path parameters FastAPI validates itself: the same error shape as every other 422.
+        metrics.count_error("invalid_parameters")
         problems = []
         for error in exc.errors():
             where = "$." + ".".join(str(part) for part in error.get("loc", ()))
@@ -102,6 +108,7 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
         words = {404: ("not_found", "そのパスはありません", "no such path"),
                  405: ("method_not_allowed", "そのメソッドは使えません", "method not allowed")}
         code, ja, en = words.get(exc.status_code, ("http_error", "要求を処理できません", str(exc.detail)))
+        metrics.count_error(code)
         return JSONResponse({"error": {"code": code, "message_ja": ja, "message_en": en}},
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
@@ -109,18 +116,17 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         # Logged with its traceback for the operator; the client never sees one.
         log.exception("unexpected error")
+        metrics.count_error("internal_error")
         return JSONResponse({"error": {"code": "internal_error", "message_ja": "内部エラーが発生しました",
                                        "message_en": "internal error"}}, status_code=500)
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     return app
 
 
 def app_from_env() -> FastAPI:
-    """The app uvicorn starts (``hojo serve``): settings from ``HOJO_DB`` and ``HOJO_DIFFERENTIAL``."""
+    """The app uvicorn starts (``hojo serve``): settings from ``HOJO_DB``, ``HOJO_DIFFERENTIAL``, ``HOJO_LOG_LEVEL``."""
+    if not logging.getLogger("hojo").handlers:  # started by uvicorn directly rather than by ``hojo serve``
+        logs.configure()
     return create_app(differential=os.environ.get("HOJO_DIFFERENTIAL") == "1")
 
 

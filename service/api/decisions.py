@@ -29,6 +29,7 @@ def router(application_schema: dict[str, Any], decision_schema: dict[str, Any]) 
                principal: Annotated[Principal, Depends(require(*ANYONE))]) -> JSONResponse:
         """Decide eligibility and the amount in exact yen, record the decision, and return it with reasons."""
         decision = request.app.state.service.decide(body, requested_by=principal.name)
+        request.state.program, request.state.decision_id = decision["program"], decision["decision_id"]
         # Serialised once, directly: FastAPI's generic encoder walks every reason of a large decision again.
         return JSONResponse(decision)
 

@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..kernel import metrics
 from ..kernel.errors import HojoError, Problem, RuleFileError
 from ..rulebook.load import load_rule_text, rule_files
 from ..rulebook.model import RuleVersion
@@ -179,6 +180,7 @@ def publish(path: Path, rules_dir: Path, schemas_dir: Path, seeds_dir: Path,
     lock = read_lock(rules_dir)
     lock[candidate.name] = candidate.sha256
     _write_lock(rules_dir, lock)
+    metrics.count_publish(candidate.program)
     return {"published": candidate.name, "sha256": candidate.sha256, "published_at": on.isoformat(),
             "features": features.stdout.strip().splitlines()[-1] if features.stdout.strip() else "",
             "impact_report": str(report_path), "impact_total": report["total"]}

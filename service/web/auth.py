@@ -1,9 +1,10 @@
-"""Who may do what: bearer tokens configured by the operator, three roles, one check per route.
+"""Who may do what: bearer tokens configured by the operator, four roles, one check per route.
 
 Roles (役割): ``applicant`` (申請者: decides applications, reads its own decisions), ``auditor``
 (監査担当: reads every decision, replays, verifies the log, exports), ``policy_owner`` (政策担当: all
-an auditor may, plus impact previews and publishing). The operator lists tokens in a JSON file named by
-``HOJO_TOKENS_FILE``::
+an auditor may, plus impact previews and publishing), and ``monitor`` (監視: a Prometheus scraper's
+token, which may read ``/metrics`` and nothing else; auditors and policy owners may read it too). The
+operator lists tokens in a JSON file named by ``HOJO_TOKENS_FILE``::
 
     {"tokens": [{"name": "city-13101", "role": "applicant", "sha256": "<sha256 of the token>"}, ...]}
 
@@ -28,14 +29,17 @@ from fastapi import Request
 
 from ..kernel.errors import HojoError
 
-__all__ = ["ROLES", "AuthError", "ForbiddenError", "Principal", "TokenTable", "require"]
+__all__ = ["ANYONE", "AUDIT", "METRICS", "OWNER", "ROLES", "AuthError", "ForbiddenError", "Principal", "TokenTable",
+           "require"]
 
 log = logging.getLogger("hojo")
 
-ROLES = ("applicant", "auditor", "policy_owner")
-ANYONE = ROLES
+ROLES = ("applicant", "auditor", "policy_owner", "monitor")
+#: every role a person holds; a scraper's ``monitor`` token decides nothing and reads no decision
+ANYONE = ("applicant", "auditor", "policy_owner")
 AUDIT = ("auditor", "policy_owner")
 OWNER = ("policy_owner",)
+METRICS = ("monitor", "auditor", "policy_owner")
 
 
 class AuthError(HojoError):
@@ -114,7 +118,7 @@ def _token(request: Request) -> str | None:
     return request.cookies.get("hojo_token") or None
 
 
-_ROLE_JA = {"applicant": "申請者", "auditor": "監査担当", "policy_owner": "政策担当"}
+_ROLE_JA = {"applicant": "申請者", "auditor": "監査担当", "policy_owner": "政策担当", "monitor": "監視"}
 
 
 def require(*roles: str) -> Callable[[Request], Principal]:

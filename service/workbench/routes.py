@@ -42,7 +42,7 @@ __all__ = ["router"]
 
 _FEATURES = Path(__file__).resolve().parents[2] / "features"
 _ROLE = {"applicant": ("申請者", "applicant"), "auditor": ("監査担当", "auditor"),
-         "policy_owner": ("政策担当", "policy owner")}
+         "policy_owner": ("政策担当", "policy owner"), "monitor": ("監視", "monitor")}
 _STATUS_WORD = {"decide": ("判定可", "decide"), "partly": ("一部判定", "partly"),
                 "reference": ("参照のみ", "reference"), "allocation": ("配分", "allocation")}
 _OUTCOME = {"met": ("満たす", "met"), "not_met": ("満たさない", "not met"), "applied": ("適用", "applied"),
