@@ -21,7 +21,7 @@ from service.api import create_app
 from service.web.auth import TokenTable, token_digest
 
 TOKENS = {"applicant": "tok-applicant-13101", "other_applicant": "tok-applicant-13102", "auditor": "tok-auditor",
-          "policy_owner": "tok-owner"}
+          "policy_owner": "tok-owner", "monitor": "tok-prometheus"}
 FACTS = {"insured_count": 30000, "has_data_health_plan": True, "categories": ["1", "3"],
          "third_party_evaluation": False, "designated_model": False}
 REQUEST = {"program": "kokuho_healthup_municipal", "fiscal_year": 2024, "facts": FACTS}
@@ -41,6 +41,8 @@ TABLE: dict[tuple[str, str], Any] = {
     ("GET", "/v1/programs/{program}"): {"applicant", "auditor", "policy_owner"},
     ("POST", "/v1/allocations"): {"policy_owner"},
     ("GET", "/healthz"): OPEN,
+    ("GET", "/readyz"): OPEN,
+    ("GET", "/metrics"): {"monitor", "auditor", "policy_owner"},  # a scraper's token reads nothing else
     # the workbench (service/workbench): its API routes, and its HTML pages (the same roles)
     ("GET", "/v1/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/v1/programs/{program}/diff"): {"applicant", "auditor", "policy_owner"},  # 422 without from/to
@@ -63,7 +65,7 @@ TABLE: dict[tuple[str, str], Any] = {
 def tokens_file(tmp_path: Path) -> Path:
     path = tmp_path / "tokens.json"
     roles = {"applicant": "applicant", "other_applicant": "applicant", "auditor": "auditor",
-             "policy_owner": "policy_owner"}
+             "policy_owner": "policy_owner", "monitor": "monitor"}
     path.write_text(json.dumps({"tokens": [{"name": name, "role": roles[name], "sha256": token_digest(token)}
                                            for name, token in TOKENS.items()]}), encoding="utf-8")
     return path
@@ -102,7 +104,7 @@ def test_every_route_of_the_app_is_in_the_table(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(("method", "path"), list(TABLE))
-@pytest.mark.parametrize("who", [None, "applicant", "auditor", "policy_owner"])
+@pytest.mark.parametrize("who", [None, "applicant", "auditor", "policy_owner", "monitor"])
 def test_route_and_role(client: TestClient, method: str, path: str, who: str | None) -> None:
     own = client.post("/v1/decisions", json=REQUEST, headers=as_("applicant")).json()["decision_id"]
     allowed = TABLE[(method, path)]

@@ -22,7 +22,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from ..web.auth import METRICS, Principal, require
@@ -58,8 +58,9 @@ def router() -> APIRouter:
                                        "message_en": f"not ready: {en}"}}, status_code=503)
 
     @api.get("/metrics", include_in_schema=False)
+    # The 0.0.4 text format: what every Prometheus (2.x and 3.x) and most other scrapers read.
     def scrape(request: Request, principal: Annotated[Principal, Depends(require(*METRICS))]) -> Response:
-        return Response(_exposition(request.app.state.service), media_type=CONTENT_TYPE_LATEST)
+        return Response(_exposition(request.app.state.service), media_type=CONTENT_TYPE_PLAIN_0_0_4)
 
     return api
 
