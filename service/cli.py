@@ -266,12 +266,9 @@ def _replay(service: Any, args: argparse.Namespace) -> int:
     with _Bar("replay") as bar:
         summary = service.auditor.replay_all(_query(args), progress=bar, jobs=args.jobs)
     _print_json(summary)
-    from rich.table import Table
-
-    table = Table("replayed", "identical", "different", "failed", "per second", title="hojo replay")
-    table.add_row(f"{summary['replayed']:,}", f"{summary['identical']:,}", f"{summary['different']:,}",
-                  f"{summary['failed']:,}", f"{summary['per_second'] or 0:,}")
-    _console(stderr=True).print(table)
+    print(f"hojo replay: {summary['replayed']:,} replayed, {summary['identical']:,} identical, "
+          f"{summary['different']:,} different, {summary['failed']:,} failed "
+          f"({summary['per_second'] or 0:,}/s)", file=sys.stderr)
     return 0 if summary["different"] == summary["failed"] == 0 else 1
 
 

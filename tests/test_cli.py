@@ -142,3 +142,37 @@ def test_check_reports_an_altered_quote_with_file_and_line(tmp_path: Path) -> No
     assert result.stdout.splitlines()[-1] == "hojo check: 1 problem(s)"
     # The untouched original still passes: the copy, not the repository, was checked.
     assert line_of(REPO / "rules" / "kokuho_healthup_municipal" / "v2.yaml", ALTERED_QUOTE) == line
+
+
+# --- help ---------------------------------------------------------------------------------------------
+
+
+def test_every_command_help_explains_every_option_and_shows_an_example(capsys: Any) -> None:
+    import argparse
+
+    import pytest
+
+    from service.cli import build_parser, main
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert {"serve", "decide", "check", "diff", "explain", "replay", "redecide", "verify-log", "log-head", "export",
+            "impact", "publish", "lock", "allocate"} <= set(commands)  # and any command added later, checked alike
+    for name, command in commands.items():
+        with pytest.raises(SystemExit) as exited:
+            main([name, "--help"])
+        assert exited.value.code == 0
+        shown = capsys.readouterr().out
+        assert "example" in shown and f"\n  hojo {name}" in shown.split("example", 1)[1], name
+        for action in command._actions:
+            if isinstance(action, argparse._HelpAction):
+                continue
+            assert action.help, f"hojo {name} {'/'.join(action.option_strings) or action.dest}: no help text"
+            assert action.help in " ".join(shown.split()), (name, action.dest)  # shown, however it was wrapped
+
+
+def test_serve_help_names_the_operations_routes_and_log_settings() -> None:
+    shown = hojo("serve", "--help").stdout
+    assert "/healthz, /readyz, /metrics" in shown and "$HOJO_LOG_LEVEL" in shown and "--workers" in shown
+    refused = hojo("serve", "--port", "1", env={"HOJO_LOG_LEVEL": "verbose"})
+    assert refused.returncode == 2 and "HOJO_LOG_LEVEL='verbose'" in refused.stderr
