@@ -18,7 +18,10 @@ Phases, on the FY2024 municipal ヘルスアップ decision and the 120 fact set
    generator below, bounded in count and time); afterwards every 200 is in the store and the chain verifies;
 3. replay and impact over 100,000 logged decisions in a temp SQLite store: ``Auditor.replay_all`` with
    jobs=1 (one process) and jobs=2 (two forked processes, as ``hojo replay --jobs 2``), and
-   ``Auditor.impact`` with a draft (基準額① 1～5万人未満 4,500 → 5,000千円, as in tests/test_audit.py).
+   ``Auditor.impact`` with a draft (基準額① 1～5万人未満 4,500 → 5,000千円, as in tests/test_audit.py);
+4. observing a request (``bench/metrics_cost.py``): ``POST /v1/decisions`` through the whole app
+   in-process with metrics off, on, and on with the JSON request log, in interleaved rounds (CPU µs per
+   request), the instrument calls alone, and the time to render ``/metrics``.
 
 Every request goes to 127.0.0.1 only.
 """
@@ -50,6 +53,8 @@ REPO = BENCH.parent
 sys.path[:0] = [str(REPO), str(BENCH), str(BENCH / "peers")]
 
 from decide_inprocess import FISCAL_YEAR, PROGRAM, cpu_model, fact_sets, file_system  # noqa: E402
+from metrics_cost import run_metrics_cost  # noqa: E402
+from metrics_cost import table as metrics_table  # noqa: E402
 
 from service.core.decide import Decider  # noqa: E402
 from service.decisions import DecisionService  # noqa: E402
@@ -588,6 +593,8 @@ def table(results: Mapping[str, Any]) -> str:
         for row in r["replay"]:
             lines.append(f"target: bulk replay ≥ 5,000 decisions/s, jobs={row['jobs']}: "
                          f"{'met' if row['per_second'] >= 5000 else 'missed'} ({row['per_second']:,.0f}/s)")
+    if results.get("metrics"):
+        lines += ["", metrics_table(results["metrics"])]
     return "\n".join(lines)
 
 
@@ -596,7 +603,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="the shortened mode (under 2 minutes)")
     parser.add_argument("--seconds", type=float, help="seconds per HTTP load phase (default 15, quick 3)")
     parser.add_argument("--replay-n", type=int, help="logged decisions to replay (default 100,000, quick 10,000)")
-    parser.add_argument("--skip", action="append", default=[], choices=["inprocess", "http", "replay"])
+    parser.add_argument("--skip", action="append", default=[], choices=["inprocess", "http", "replay", "metrics"])
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--out", type=Path, help="also write the results as JSON to this file")
     parser.add_argument("--profile", type=Path, help="write profiles here: pyinstrument (in-process, replay "
@@ -621,6 +628,8 @@ def main(argv: list[str] | None = None) -> int:
             results["http"] = run_http(SERVERS, [1, 8, 32], seconds, Path(tmp), generator, args.profile)
         if "replay" not in args.skip:
             results["replay"] = run_replay(replay_n, Path(tmp))
+    if "metrics" not in args.skip:
+        results["metrics"] = run_metrics_cost(300, 5) if quick else run_metrics_cost(1000, 9)
     if args.profile:
         say("profiles: pyinstrument, in-process and replay")
         pyinstrument_profiles(args.profile, 5_000 if quick else 20_000)
