@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .kernel.config import Paths, default_db_url
+from .kernel.config import Paths, default_db_url, redacted_url
 from .kernel.errors import HojoError, RuleFileError
 
 __all__ = ["main"]
@@ -22,7 +22,7 @@ def _print_json(value: Any, stream: Any = None) -> None:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .kernel.logs import LEVELS, log_config
+    from .kernel.logs import LEVELS, configure, log_config
 
     if args.log_level not in LEVELS:  # argparse does not check a default taken from HOJO_LOG_LEVEL
         print(f"hojo serve: HOJO_LOG_LEVEL={args.log_level!r}: use one of {', '.join(LEVELS)}", file=sys.stderr)
@@ -31,8 +31,12 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ["HOJO_DB"] = args.db
     # The workers read the level from the environment too (uvicorn starts them as new processes).
     os.environ["HOJO_LOG_LEVEL"] = args.log_level
-    db_url = os.environ.get("HOJO_DB", default_db_url())
-    print(f"hojo: serving on http://{args.host}:{args.port} (store {db_url}); API docs at /docs", file=sys.stderr)
+    configure(args.log_level)
+    import logging as stdlib_logging
+
+    stdlib_logging.getLogger("hojo").info(
+        "hojo: serving on http://%s:%d (store %s, %d worker(s)); API docs at /docs", args.host, args.port,
+        redacted_url(os.environ.get("HOJO_DB", default_db_url())), args.workers)
     logs = {"log_config": log_config(args.log_level), "log_level": args.log_level, "access_log": False}
     if args.workers <= 1:
         uvicorn.run("service.api.app:app_from_env", factory=True, host=args.host, port=args.port, **logs)

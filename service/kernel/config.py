@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Paths", "default_db_url"]
+__all__ = ["Paths", "default_db_url", "redacted_url"]
 
 _ROOT = Path(__file__).resolve().parents[2]  # the checkout: service/kernel/config.py
 
@@ -29,3 +29,12 @@ class Paths:
 def default_db_url() -> str:
     """Return ``HOJO_DB``, or an SQLite file under ``./var/``."""
     return os.environ.get("HOJO_DB", "sqlite:///var/hojo.sqlite3")
+
+
+def redacted_url(url: str) -> str:
+    """The store URL without its password, for messages and logs."""
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest and ":" in rest.split("@", 1)[0]:
+        user = rest.split("@", 1)[0].split(":", 1)[0]
+        rest = f"{user}:***@{rest.split('@', 1)[1]}"
+    return f"{scheme}{sep}{rest}"

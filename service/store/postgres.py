@@ -12,6 +12,7 @@ from typing import Any
 
 import psycopg
 
+from ..kernel.config import redacted_url as _redacted
 from ..kernel.errors import StoreError
 from .sql import SqlStore, schema_statements
 
@@ -51,12 +52,3 @@ class PostgresStore(SqlStore):
     def close(self) -> None:
         with self._lock:
             self._db.close()
-
-
-def _redacted(url: str) -> str:
-    """The URL without its password, for messages."""
-    scheme, sep, rest = url.partition("://")
-    if "@" in rest and ":" in rest.split("@", 1)[0]:
-        user = rest.split("@", 1)[0].split(":", 1)[0]
-        rest = f"{user}:***@{rest.split('@', 1)[1]}"
-    return f"{scheme}{sep}{rest}"
