@@ -25,7 +25,7 @@ from typing import Any
 from ..kernel import metrics
 from ..kernel.logs import REQUEST_ID
 
-__all__ = ["RequestObserver", "request_id_of"]
+__all__ = ["RequestObserver", "log_request", "request_id_of"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -78,7 +78,7 @@ class RequestObserver:
             seconds = perf_counter() - started
             route = _route_template(scope)
             metrics.observe_request(scope["method"], route, status, seconds)
-            _log_request(scope, route, status, seconds, request_id, replaced)
+            log_request(scope, route, status, seconds, request_id, replaced)
             REQUEST_ID.reset(token)
 
 
@@ -88,7 +88,8 @@ def _route_template(scope: Scope) -> str:
     return path if isinstance(path, str) else "unmatched"
 
 
-def _log_request(scope: Scope, route: str, status: int, seconds: float, request_id: str, replaced: bool) -> None:
+def log_request(scope: Scope, route: str, status: int, seconds: float, request_id: str, replaced: bool) -> None:
+    """Write the request's one log line (if its level is enabled); never facts, bodies or tokens."""
     level = logging.ERROR if status >= 500 else logging.DEBUG if route in _QUIET else logging.INFO
     if not log.isEnabledFor(level):
         return
