@@ -203,3 +203,20 @@ def test_the_log_level_comes_from_hojo_log_level(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("HOJO_LOG_LEVEL", "verbose")
     with pytest.raises(ValueError, match="HOJO_LOG_LEVEL='verbose'"):
         level_from_env()
+
+
+def test_an_unexpected_fault_is_a_500_with_its_request_id_logged_at_error(tmp_path: Path, request_log: io.StringIO,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(db_url=f"sqlite:///{tmp_path / 'fault.sqlite3'}")
+    with TestClient(app, raise_server_exceptions=False) as c:
+        def broken(*_: object, **__: object) -> None:
+            raise RuntimeError("a fault with secret-ish detail")
+
+        monkeypatch.setattr(c.app.state.service, "decide", broken)  # type: ignore[attr-defined]
+        answer = c.post("/v1/decisions", headers={"x-request-id": "fault-0001"},
+                        json={"program": PROGRAM, "fiscal_year": 2024, "facts": ELIGIBLE})
+    assert answer.status_code == 500 and answer.json()["error"]["code"] == "internal_error"
+    assert answer.headers["x-request-id"] == "fault-0001" and "secret-ish" not in answer.text
+    [line] = [json.loads(text) for text in request_log.getvalue().splitlines()]
+    assert (line["level"], line["status"], line["request_id"], line["route"]) == ("error", 500, "fault-0001",
+                                                                                   "/v1/decisions")

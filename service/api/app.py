@@ -113,12 +113,14 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        # Logged with its traceback for the operator; the client never sees one.
-        log.exception("unexpected error")
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Logged with its traceback for the operator; the client never sees one, only the request id.
+        request_id = getattr(request.state, "request_id", None)
+        log.exception("unexpected error", extra={"fields": {"request_id": request_id}})
         metrics.count_error("internal_error")
         return JSONResponse({"error": {"code": "internal_error", "message_ja": "内部エラーが発生しました",
-                                       "message_en": "internal error"}}, status_code=500)
+                                       "message_en": "internal error"}}, status_code=500,
+                            headers={"x-request-id": request_id} if request_id else None)
 
     return app
 

@@ -63,6 +63,9 @@ class RequestObserver:
         started = perf_counter()
         request_id, replaced = request_id_of(scope["headers"])
         token = REQUEST_ID.set(request_id)
+        # Also in the request's state: an unexpected error is answered outside this middleware (by
+        # Starlette's outermost one), and its handler reads the id from there to echo and log it.
+        scope.setdefault("state", {})["request_id"] = request_id
         status = 500  # what the server answers if the app raises before starting a response
 
         async def send_with_id(message: Message) -> None:
