@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 
 from service.api import create_app
 from service.authoring.publishing import PublishError, check_lock, publish, read_lock
@@ -220,10 +221,12 @@ def test_publish_runs_the_features_writes_the_impact_report_then_locks(tmp_path:
         "supersedes", "supersedes"), encoding="utf-8")
     service = service_for(store, rules)
     service.decide(request(2024))
+    published_before = REGISTRY.get_sample_value("hojo_publishes_total", {"program": MUNICIPAL}) or 0
     result = publish(target, rules, REPO / "schemas", REPO / "seeds",
                      impact=lambda rv: service.auditor.impact([rv]), report_dir=tmp_path / "impact",
                      on=date(2026, 12, 2))
     assert result["published"] == f"{MUNICIPAL}@3"
+    assert REGISTRY.get_sample_value("hojo_publishes_total", {"program": MUNICIPAL}) == published_before + 1
     assert "passed" in result["features"]
     report = json.loads(Path(result["impact_report"]).read_text(encoding="utf-8"))
     assert report["scanned"] == 1 and report["total"]["decisions"] == 0  # FY2024 records, a FY2026 version
@@ -243,10 +246,12 @@ def test_publish_refuses_a_draft_whose_features_fail(tmp_path: Path, store: SqlS
     # In force for FY2024, so the features' 4,500千円 band edge scenarios now fail.
     target.write_text((draft_folder(tmp_path) / MUNICIPAL / "v3.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     before = target.read_text(encoding="utf-8")
+    published_before = REGISTRY.get_sample_value("hojo_publishes_total", {"program": MUNICIPAL})
     with pytest.raises(PublishError) as caught:
         publish(target, rules, REPO / "schemas", REPO / "seeds", impact=lambda rv: {"total": {}},
                 report_dir=tmp_path / "impact")
     assert caught.value.code == "features_failed"
+    assert REGISTRY.get_sample_value("hojo_publishes_total", {"program": MUNICIPAL}) == published_before
     assert target.read_text(encoding="utf-8") == before and f"{MUNICIPAL}@3" not in read_lock(rules)
     assert not (tmp_path / "impact").exists()
 
