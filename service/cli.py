@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -32,14 +33,12 @@ def _serve(args: argparse.Namespace) -> int:
     # The workers read the level from the environment too (uvicorn starts them as new processes).
     os.environ["HOJO_LOG_LEVEL"] = args.log_level
     configure(args.log_level)
-    import logging as stdlib_logging
-
-    stdlib_logging.getLogger("hojo").info(
+    logging.getLogger("hojo").info(
         "hojo: serving on http://%s:%d (store %s, %d worker(s)); API docs at /docs", args.host, args.port,
         redacted_url(os.environ.get("HOJO_DB", default_db_url())), args.workers)
-    logs = {"log_config": log_config(args.log_level), "log_level": args.log_level, "access_log": False}
+    logging_options = {"log_config": log_config(args.log_level), "log_level": args.log_level, "access_log": False}
     if args.workers <= 1:
-        uvicorn.run("service.api.app:app_from_env", factory=True, host=args.host, port=args.port, **logs)
+        uvicorn.run("service.api.app:app_from_env", factory=True, host=args.host, port=args.port, **logging_options)
         return 0
     import socket
     import tempfile
@@ -55,7 +54,7 @@ def _serve(args: argparse.Namespace) -> int:
         # connections and every response waits ~40 ms for a delayed ACK (measured: bench/RESULTS.md). Bound
         # here as IPPROTO_TCP, the workers' connections get TCP_NODELAY like a single worker's.
         config = uvicorn.Config("service.api.app:app_from_env", factory=True, host=args.host, port=args.port,
-                                workers=args.workers, **logs)
+                                workers=args.workers, **logging_options)
         family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
