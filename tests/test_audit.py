@@ -170,7 +170,7 @@ def test_replay_redecide_verify_and_head_over_http(client: TestClient) -> None:
     assert head["count"] == 3 and head["last_seq"] == 3
     verified = client.get("/v1/log/verify", params={"count": 3, "head_hash": head["head_hash"]}).json()
     assert verified["ok"] is True and verified["checked"] == 3
-    assert client.get("/v1/log/verify", params={"count": 4}).json()["first_broken"]["code"] == "head_mismatch"
+    assert client.get("/v1/log/verify", params={"count": 4}).json()["first_broken"]["code"] == "log_truncated"
     assert client.get("/v1/log/verify", params={"head_hash": "xyz"}).status_code == 422
 
 
