@@ -108,11 +108,12 @@ def test_editing_rules_after_the_fact_changes_neither_replay_nor_the_record(stor
 def test_a_tampered_rule_text_in_the_store_is_refused_not_replayed(store: SqlStore) -> None:
     service = service_for(store)
     made = service.decide(request(2024))
+    assert service.auditor.replay(made["decision_id"])["identical"]  # the running service has compiled it ...
     store._execute("UPDATE rule_versions SET content = content || '# x' WHERE sha256 = ?", (made["rules_sha256"],))
-    fresh = service_for(store)
-    with pytest.raises(Exception) as caught:
-        fresh.auditor.replay(made["decision_id"])
-    assert getattr(caught.value, "code", None) == "rule_version_altered"
+    for auditor in (service.auditor, service_for(store).auditor):  # ... and still reads the store back
+        with pytest.raises(Exception) as caught:
+            auditor.replay(made["decision_id"])
+        assert getattr(caught.value, "code", None) == "rule_text_altered"
 
 
 # --- impact --------------------------------------------------------------------------------------
@@ -270,7 +271,10 @@ def test_cli_replay_verify_head_and_export(tmp_path: Path) -> None:
     assert json.loads(replayed.stdout)["identical"] == 3
     assert "3 replayed, 3 identical, 0 different, 0 failed" in replayed.stderr
     one = hojo("replay", made[0]["decision_id"], db=db)
-    assert one.returncode == 0 and json.loads(one.stdout)["identical"] is True
+    assert one.returncode == 0 and one.stdout == "identical\n"  # for a person: no escaped blob
+    assert json.loads(hojo("replay", made[0]["decision_id"], "--json", db=db).stdout)["identical"] is True
+    with_text = hojo("replay", made[0]["decision_id"], "--canonical", db=db).stdout.splitlines()
+    assert with_text[0] == "identical" and json.loads(with_text[1])["decision_id"] == made[0]["decision_id"]
     anchor = tmp_path / "anchor.json"
     head = hojo("log-head", db=db)
     anchor.write_text(head.stdout, encoding="utf-8")

@@ -107,7 +107,8 @@ RFC_ROOTS = ["6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
 def test_the_roots_of_rfc_6962s_test_vectors() -> None:
     assert EMPTY_ROOT.hex() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     for size in range(1, 9):
-        leaves = [ref_leaf(d) for d in RFC_LEAVES[:size]]
+        leaves = [leaf_hash(d) for d in RFC_LEAVES[:size]]
+        assert leaves == [ref_leaf(d) for d in RFC_LEAVES[:size]]
         reader = MerkleReader(lambda level, index, leaves=leaves: _complete(leaves, level, index))
         assert reader.root(size).hex() == RFC_ROOTS[size - 1] == ref_mth(RFC_LEAVES[:size]).hex()
 

@@ -72,7 +72,8 @@ def test_get_and_rule_versions(store: SqlStore) -> None:
     store.save_rule_version("b" * 64, "p", 3, "rules/p/v3.yaml", "text", '{"$id": "x"}')
     assert store.rule_version("b" * 64) == {"sha256": "b" * 64, "program": "p", "version": 3,
                                             "path": "rules/p/v3.yaml", "content": "text",
-                                            "facts_schema": '{"$id": "x"}'}
+                                            "facts_schema": '{"$id": "x"}',
+                                            "facts_schema_sha256": hashlib.sha256(b'{"$id": "x"}').hexdigest()}
     # A rule text first kept by append (no schema known then) gets its schema when the service saves it.
     store.save_rule_version("a" * 64, "kokuho_healthup_municipal", 2, "rules/x/v2.yaml", "ignored", '{"s": 1}')
     assert store.rule_version("a" * 64)["facts_schema"] == '{"s": 1}'

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 
-__all__ = ["EMPTY_ROOT", "MerkleReader", "leaf_hash", "node_hash", "verify_consistency", "verify_inclusion"]
+__all__ = ["EMPTY_ROOT", "MerkleFrontier", "MerkleReader", "leaf_hash", "node_hash", "verify_consistency",
+           "verify_inclusion"]
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
@@ -150,3 +151,25 @@ def verify_consistency(first: int, second: int, first_root: bytes, second_root: 
             sr = node_hash(sr, c)
         fn, sn = fn >> 1, sn >> 1
     return fr == first_root and sr == second_root and sn == 0
+
+
+class MerkleFrontier:
+    """The root of a growing tree from its right edge only (one complete subtree per bit of the size)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._edge: dict[int, bytes] = {}
+
+    def add(self, leaf: bytes) -> None:
+        current, level = leaf, 0
+        while level in self._edge:
+            current = node_hash(self._edge.pop(level), current)
+            level += 1
+        self._edge[level] = current
+        self.size += 1
+
+    def root(self) -> bytes:
+        acc: bytes | None = None
+        for level in sorted(self._edge):
+            acc = self._edge[level] if acc is None else node_hash(self._edge[level], acc)
+        return EMPTY_ROOT if acc is None else acc

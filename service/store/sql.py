@@ -221,13 +221,13 @@ class SqlStore:
         return record
 
     def rule_version(self, sha256: str) -> dict[str, Any] | None:
-        rows = self._read("SELECT program, version, path, content, facts_schema FROM rule_versions WHERE sha256 = ?",
-                          (sha256,))
+        rows = self._read("SELECT program, version, path, content, facts_schema, facts_schema_sha256 "
+                          "FROM rule_versions WHERE sha256 = ?", (sha256,))
         if not rows:
             return None
-        program, version, path, content, facts_schema = rows[0]
+        program, version, path, content, facts_schema, schema_sha = rows[0]
         return {"sha256": sha256, "program": program, "version": int(version), "path": path, "content": content,
-                "facts_schema": facts_schema}
+                "facts_schema": facts_schema, "facts_schema_sha256": schema_sha}
 
     def rule_version_text(self, sha256: str) -> str | None:
         found = self.rule_version(sha256)
@@ -349,12 +349,35 @@ class SqlStore:
                              code="tree_node_missing")
         return bytes.fromhex(str(rows[0][0]))
 
+    def tree_level(self, level: int, page_size: int = 10_000) -> Iterator[tuple[int, bytes]]:
+        """Every stored node of one level of the tree, by index (for verify), a page at a time."""
+        after = -1
+        while True:
+            page = self._read("SELECT idx, hash FROM log_tree WHERE level = ? AND idx > ? ORDER BY idx LIMIT ?",
+                              (level, after, page_size))
+            for idx, digest in page:
+                yield int(idx), bytes.fromhex(str(digest))
+            if len(page) < page_size:
+                return
+            after = int(page[-1][0])
+
+    def chain_hashes(self, page_size: int = 10_000) -> Iterator[tuple[int, str]]:
+        """(seq, hash) of every record, in order: the leaves the tree is built over."""
+        after = 0
+        while True:
+            page = self._read("SELECT seq, hash FROM decisions WHERE seq > ? ORDER BY seq LIMIT ?", (after, page_size))
+            for seq, digest in page:
+                yield int(seq), str(digest)
+            if len(page) < page_size:
+                return
+            after = int(page[-1][0])
+
     def save_tree_head(self, tree_size: int, head: Mapping[str, Any]) -> None:
         """Keep a signed tree head (idempotent: the first head of a size is kept)."""
         with self._lock:
             try:
-                self._execute("INSERT INTO tree_heads(tree_size, head) VALUES (?, ?) ON CONFLICT (tree_size) DO NOTHING",
-                              (tree_size, canonical_json(head)))
+                self._execute("INSERT INTO tree_heads(tree_size, head) VALUES (?, ?) "
+                              "ON CONFLICT (tree_size) DO NOTHING", (tree_size, canonical_json(head)))
             except self.errors as exc:
                 raise StoreError("署名付きの木の先頭を記録できません", f"cannot keep the tree head: {exc}",
                                  code="store_write_failed") from exc
