@@ -40,6 +40,7 @@ def check_rule_versions(store: SqlStore, lock: Mapping[str, str] | None = None) 
     """Every stored rule text against its sha256, every facts schema against its own, published ones
     against the lock; return (how many checked, problems)."""
     problems, checked = [], 0
+    locked_texts = set((lock or {}).values())  # rule versions and allocation files (program@allocation_vN)
     for rv in store.rule_versions():
         checked += 1
         if sha256_hex(rv["content"]) != rv["sha256"]:
@@ -52,7 +53,7 @@ def check_rule_versions(store: SqlStore, lock: Mapping[str, str] | None = None) 
                                              "its sha256 (edited)",
                                              "記録された facts スキーマが、その sha256 と一致しません（書き換え）"))
         locked = (lock or {}).get(f"{rv['program']}@{rv['version']}")
-        if locked is not None and locked != rv["sha256"] and _PUBLISHED.search(rv["content"]):
+        if locked is not None and rv["sha256"] not in locked_texts and _PUBLISHED.search(rv["content"]):
             problems.append(_version_problem(rv, "lock_mismatch", f"the store holds a published text of "
                                              f"{rv['program']}@{rv['version']} that is not the locked one "
                                              f"({locked[:12]}…)",
