@@ -142,7 +142,7 @@ class Notary:
 
     store: SqlStore
     key: Ed25519PrivateKey | None
-    every_records: int = 256
+    every_records: int = 1024
     every_ms: int = 1000
     _appended: int = 0
     _wake: threading.Event = field(default_factory=threading.Event)
@@ -154,7 +154,7 @@ class Notary:
     def from_env(cls, store: SqlStore) -> Notary:
         path = os.environ.get("HOJO_SIGNING_KEY_FILE")
         return cls(store, load_private_key(path) if path else None,
-                   every_records=int(os.environ.get("HOJO_HEAD_EVERY_RECORDS", "256")),
+                   every_records=int(os.environ.get("HOJO_HEAD_EVERY_RECORDS", "1024")),
                    every_ms=int(os.environ.get("HOJO_HEAD_EVERY_MS", "1000")))
 
     def _require_key(self) -> Ed25519PrivateKey:

@@ -291,7 +291,8 @@ class SqlStore:
 
     def tree_size(self) -> int:
         """How many records the stored tree holds as leaves (it trails the log until :meth:`extend_tree`)."""
-        return int(self._read("SELECT count(*) FROM log_tree WHERE level = 0")[0][0])
+        # Leaves are written in order from 0, so the last index (one primary-key probe) gives the size.
+        return int(self._read("SELECT coalesce(max(idx) + 1, 0) FROM log_tree WHERE level = 0")[0][0])
 
     def extend_tree(self, page: int = 20_000) -> int:
         """Add every record appended since the last call as a leaf; return the tree's size.
@@ -301,10 +302,17 @@ class SqlStore:
         gap in ``seq`` or an unreadable hash, which ``verify`` reports at that record.
         """
         while True:
+            # Read first, outside a write transaction: when the tree is current (most calls of the batch
+            # signer), no write lock is taken and no decision waits.
+            size = self.tree_size()
+            last = self._read("SELECT seq FROM decisions ORDER BY seq DESC LIMIT 1")
+            if not last or int(last[0][0]) <= size:
+                return size
             with self._lock:
                 try:
                     self._begin_tree()
-                    size = int(self._execute("SELECT count(*) FROM log_tree WHERE level = 0").fetchone()[0])
+                    size = int(self._execute("SELECT coalesce(max(idx) + 1, 0) FROM log_tree WHERE level = 0"
+                                             ).fetchone()[0])
                     new = self._execute("SELECT seq, hash FROM decisions WHERE seq > ? ORDER BY seq LIMIT ?",
                                         (size, page)).fetchall()
                     frontier: dict[int, bytes] = {}
