@@ -94,6 +94,9 @@ def test_relabelled_kind_edited_rule_text_schema_and_lock_each_caught_over_http_
     run = hojo(*cli)
     assert run.returncode == 1 and codes(json.loads(run.stdout)) == [(2, "kind_mismatch")]
     assert "FAILED" in run.stderr and "kind_mismatch" in run.stderr
+    replayed = hojo("replay", "--db", store_url)  # and a bulk replay no longer skips it without a word
+    assert replayed.returncode == 1 and "3 replayed, 2 identical, 0 different, 1 failed" in replayed.stderr
+    assert json.loads(replayed.stdout)["failures"][0]["code"] == "kind_mismatch"
     raw(store_url, "UPDATE decisions SET kind = 'decision' WHERE seq = 2")
 
     # the stored rule text, edited: the running server must not replay from its in-memory copy

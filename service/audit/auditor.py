@@ -28,6 +28,7 @@ from ..kernel.errors import HojoError, StoreError
 from ..rulebook.load import load_rule_text
 from ..rulebook.model import RuleVersion
 from ..store import LogRow, Query, SqlStore, open_store
+from ..store.base import record_kind
 from ..store.sql import schema_digest
 from .integrity import verify_store
 
@@ -203,6 +204,12 @@ class Auditor:
             shard = dataclasses.replace(query or Query(), shard=(index, jobs)) if jobs > 1 else (query or Query())
             for row in store.rows(shard):
                 if row.kind not in ("decision", "allocation"):
+                    # A record relabelled as a publication would otherwise be skipped without a word.
+                    if record_kind(json.loads(row.decision_text)) != row.kind:
+                        seen += 1
+                        failed.append({"seq": row.seq, "decision_id": row.record_id, "code": "kind_mismatch",
+                                       "message_en": f"the kind column says {row.kind!r}, the hashed record does "
+                                                     "not: relabelled, not replayed"})
                     continue
                 seen += 1
                 try:
