@@ -29,6 +29,7 @@ from fastapi.testclient import TestClient
 
 from service.api import create_app
 from service.audit.evidence import generate_key, load_public_key, verify_receipt
+from service.audit.integrity import check_rule_versions
 from service.store import SqlStore, open_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -409,3 +410,20 @@ def test_hojo_export_into_head_stops_quietly(tmp_path: Path) -> None:
                            env=env, capture_output=True, text=True, timeout=180)
     assert len(piped.stdout.splitlines()) == 2 and json.loads(piped.stdout.splitlines()[1])["log"]["seq"] == 2
     assert piped.stderr == ""
+
+
+def test_a_store_from_before_facts_schemas_were_hashed_is_migrated_at_open(store_url: str) -> None:
+    store = open_store(store_url)
+    store._execute("ALTER TABLE rule_versions DROP COLUMN facts_schema_sha256")  # the table as it was on main
+    store._execute("INSERT INTO rule_versions(sha256, program, version, path, content, facts_schema, first_seen_at) "
+                   "VALUES (?, 'p', 1, '', 'text', '{\"type\": \"object\"}', '2026-12-01')",
+                   (hashlib.sha256(b"text").hexdigest(),))
+    store.close()
+    store = open_store(store_url)  # opening migrates: the column, and the digest of the schema as it stands
+    try:
+        [kept] = list(store.rule_versions())
+        assert kept["facts_schema_sha256"] == hashlib.sha256(b'{"type": "object"}').hexdigest()
+        store._execute("UPDATE rule_versions SET facts_schema = '{}'")
+        assert [p["code"] for p in check_rule_versions(store)[1]] == ["facts_schema_altered"]
+    finally:
+        store.close()
