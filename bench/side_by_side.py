@@ -22,6 +22,10 @@ Phases, on the FY2024 municipal ヘルスアップ decision and the 120 fact set
 4. observing a request (``bench/metrics_cost.py``): ``POST /v1/decisions`` through the whole app
    in-process with metrics off, on, and on with the JSON request log, in interleaved rounds (CPU µs per
    request), the instrument calls alone, and the time to render ``/metrics``.
+5. evidence: the cost of the Merkle tree and the signed tree heads (issue 12) on HTTP throughput: 2 workers,
+   32 clients, alternately without a signing key (no tree, no heads) and with one (the tree extended and a
+   head signed every 1,024 records or 1,000 ms in each worker), several rounds; then a receipt is fetched
+   and verified offline.
 
 Every request goes to 127.0.0.1 only.
 """
@@ -86,8 +90,15 @@ def hardware() -> dict[str, Any]:
             "python": f"{platform.python_implementation()} {platform.python_version()}",
             "kernel": platform.release(), "tmp_fs": file_system(Path(tempfile.gettempdir())),
             "load_average_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-            "packages": {name: version(name) for name in ("durable-rules", "fastapi", "uvicorn", "jsonschema",
-                                                          "zen-engine", "OpenFisca-Core", "numpy")}}
+            "packages": {name: _version_of(name) for name in ("durable-rules", "fastapi", "uvicorn", "jsonschema",
+                                                              "zen-engine", "OpenFisca-Core", "numpy", "cryptography")}}
+
+
+def _version_of(name: str) -> str:
+    try:
+        return version(name)
+    except Exception:  # a peer absent from this venv (--skip agreement --skip inprocess)
+        return "not installed"
 
 
 def hojo_setup() -> tuple[Rulebook, Decider, Any]:
@@ -288,14 +299,15 @@ def httpx_phase(port: int, clients: int, seconds: float) -> dict[str, Any]:
 class Server:
     """``hojo serve`` on a free loopback port with a fresh SQLite store, for one worker count."""
 
-    def __init__(self, workers: int, directory: Path) -> None:
+    def __init__(self, workers: int, directory: Path, label: str = "", env: Mapping[str, str] | None = None) -> None:
         self.workers, self.port = workers, free_port()
-        self.db = directory / f"load-{workers}w.sqlite3"
-        self.log = (directory / f"server-{workers}w.log").open("w")
+        self.db = directory / f"load-{workers}w{label}.sqlite3"
+        self.log = (directory / f"server-{workers}w{label}.log").open("w")
         self.process = subprocess.Popen(
             [str(Path(sys.executable).with_name("hojo")), "serve", "--host", HOST, "--port", str(self.port), "--db", f"sqlite:///{self.db}",
              "--workers", str(workers), "--log-level", "warning"],
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**{k: v for k, v in os.environ.items() if k != "HOJO_SIGNING_KEY_FILE"}, **(env or {})})
 
     def wait_ready(self, timeout: float = 60) -> None:
         import httpx
@@ -379,6 +391,75 @@ def run_http(servers: Sequence[int], client_counts: Sequence[int], seconds: floa
             summarize_collapsed(raw, raw.with_name(f"server-{workers}w-py-spy-summary.txt"))
             raw.unlink()  # the summary is what is kept
     return out
+
+
+def run_evidence(seconds: float, directory: Path, generator: str, rounds: int = 3) -> dict[str, Any]:
+    """HTTP throughput without and with the tree and batched signed heads (alternating rounds), and a receipt."""
+    import httpx
+
+    from service.audit.evidence import generate_key, load_public_key, verify_receipt
+
+    key = directory / "signing.key"
+    generate_key(key)
+    lua = directory / "bodies.lua"
+    bodies_file = directory / "bodies.jsonl"
+    bodies_file.write_text("\n".join(request_bodies()) + "\n", encoding="utf-8")
+    lua.write_text(WRK_LUA % bodies_file, encoding="utf-8")
+    phase = (lambda port, clients, secs: wrk_phase(port, clients, secs, lua)) if generator == "wrk" else httpx_phase
+    runs: dict[str, list[float]] = {"without": [], "with": []}
+    receipt_ok, heads = False, 0
+    for index in range(rounds):
+        for mode in ("without", "with") if index % 2 == 0 else ("with", "without"):
+            env = {"HOJO_SIGNING_KEY_FILE": str(key)} if mode == "with" else {}
+            server = Server(2, directory, f"-{mode}-{index}", env)
+            try:
+                server.wait_ready()
+                phase(server.port, 32, 2)  # warm-up
+                say(f"evidence: {mode} signed heads, round {index + 1}/{rounds}, 32 clients, {seconds:.0f} s")
+                runs[mode].append(phase(server.port, 32, seconds)["per_second"])
+                if mode == "with" and index == 0:
+                    time.sleep(1.2)  # one batch interval: the last records are in a signed head
+                    base = f"http://{HOST}:{server.port}"
+                    listing = httpx.get(f"{base}/v1/decisions", params={"limit": 1}, timeout=10).json()
+                    decision_id = listing["decisions"][0]["decision_id"]
+                    receipt = httpx.get(f"{base}/v1/decisions/{decision_id}/receipt", timeout=10).json()
+                    public = load_public_key(httpx.get(f"{base}/v1/log/public-key", timeout=10).content)
+                    receipt_ok = verify_receipt(receipt, public)["ok"]
+            finally:
+                server.stop()
+            if mode == "with":
+                store = open_store(f"sqlite:///{server.db}")
+                try:
+                    heads = max(heads, len(store.tree_heads()))
+                finally:
+                    store.close()
+    without, with_ = sorted(runs["without"])[len(runs["without"]) // 2], sorted(runs["with"])[len(runs["with"]) // 2]
+    return {"rounds": rounds, "seconds": seconds, "without": runs["without"], "with": runs["with"],
+            "median_without": without, "median_with": with_, "cost_percent": 100 * (without - with_) / without,
+            "receipt_verified": receipt_ok, "signed_heads_in_first_run": heads, **tree_cost(directory, key)}
+
+
+def tree_cost(directory: Path, key: Path, n: int = 5_000) -> dict[str, float]:
+    """In-process, undisturbed by the load generator: CPU time of the tree and a head per record, and of a receipt."""
+    from service.audit.evidence import Notary, load_private_key
+
+    store = open_store(f"sqlite:///{directory / 'tree-cost.sqlite3'}")
+    try:
+        for i in range(n):
+            store.append({"decision_id": f"t-{i}", "program": "p", "fiscal_year": 2024, "rules_version": 1,
+                          "rules_sha256": "c" * 64, "decided_at": "2026-12-01T00:00:00+00:00", "amount_yen": i},
+                         {"i": i}, "rule text")
+        notary = Notary(store, load_private_key(key))
+        started = time.process_time()
+        notary.head()  # the tree over n new records, one root, one signature, one head kept
+        tree_s = time.process_time() - started
+        started = time.process_time()
+        for i in range(0, n, n // 200):
+            notary.receipt(store.record(f"t-{i}"))
+        receipt_s = (time.process_time() - started) / 200
+    finally:
+        store.close()
+    return {"tree_us_per_record": tree_s / n * 1e6, "receipt_ms": receipt_s * 1000}
 
 
 # -- profiles ---------------------------------------------------------------------------------------------
@@ -533,7 +614,7 @@ def table(results: Mapping[str, Any]) -> str:
              f"load average (1, 5, 15 min): {hw['load_average_at_start']} at start, "
              f"{results.get('load_average_at_end', '?')} at end; mode {results['mode']}",
              f"agreement: zen-engine, OpenFisca and OpenFisca batch equal hojo's eligible/cap_yen/amount_yen "
-             f"on all {results['agreement']} fact sets", ""]
+             f"on all {results.get('agreement', '(skipped)')} fact sets", ""]
     inproc = results.get("inprocess") or {}
     hojo_us = inproc["hojo"]["mean_us"] if inproc else 0.0
     lines += [] if not inproc else [
@@ -578,6 +659,21 @@ def table(results: Mapping[str, Any]) -> str:
                 lines.append(f"target: ≥ 1,000 decisions/s with p99 ≤ 25 ms at 32 clients on 2 cores, 2 workers: "
                              f"{'met' if met else 'missed'} ({row['per_second']:,.0f}/s, p99 {row['p99_ms']:.1f} ms)")
         lines.append("")
+    if results.get("evidence"):
+        e = results["evidence"]
+        lines += [f"Evidence (issue 12): POST /v1/decisions, 2 workers, 32 clients, {e['seconds']:.0f} s per run, "
+                  f"{e['rounds']} alternating rounds each", "",
+                  "| signed tree heads | decisions/s per round | median |", "|---|---|---:|",
+                  f"| off (no key: no tree, no heads) | {', '.join(f'{x:,.0f}' for x in e['without'])} "
+                  f"| {e['median_without']:,.0f} |",
+                  f"| on (tree + head every 1,024 records or 1,000 ms per worker) | "
+                  f"{', '.join(f'{x:,.0f}' for x in e['with'])} | {e['median_with']:,.0f} |", "",
+                  f"target: receipts cost < 10% of HTTP throughput: "
+                  f"{'met' if e['cost_percent'] < 10 else 'missed'} ({e['cost_percent']:+.1f}%); "
+                  f"{e['signed_heads_in_first_run']} signed heads kept in the first run; a receipt fetched "
+                  f"over HTTP {'verified' if e['receipt_verified'] else 'FAILED'} offline",
+                  f"in-process CPU: the tree and a signed head cost {e['tree_us_per_record']:.1f} µs per record "
+                  f"(a decision over HTTP costs ~2,000 µs of server CPU); a receipt {e['receipt_ms']:.2f} ms", ""]
     if results.get("replay"):
         r = results["replay"]
         lines += [f"Audit over {r['n']:,} logged decisions (temp SQLite store, {r['db_mb']:.0f} MB)", "",
@@ -603,7 +699,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="the shortened mode (under 2 minutes)")
     parser.add_argument("--seconds", type=float, help="seconds per HTTP load phase (default 15, quick 3)")
     parser.add_argument("--replay-n", type=int, help="logged decisions to replay (default 100,000, quick 10,000)")
-    parser.add_argument("--skip", action="append", default=[], choices=["inprocess", "http", "replay", "metrics"])
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=["agreement", "inprocess", "http", "replay", "evidence", "metrics"])
+    parser.add_argument("--evidence-rounds", type=int, default=3, help="alternating rounds without/with heads")
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--out", type=Path, help="also write the results as JSON to this file")
     parser.add_argument("--profile", type=Path, help="write profiles here: pyinstrument (in-process, replay "
@@ -618,8 +716,9 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, Any] = {"hardware": hardware(), "mode": "quick" if quick else "full", "http_seconds": seconds}
     say(f"hardware: {results['hardware']['cpu']}, nproc {results['hardware']['nproc']}")
-    results["agreement"] = check_agreement()
-    say(f"agreement: all {results['agreement']} fact sets equal across hojo, zen-engine and OpenFisca")
+    if "agreement" not in args.skip:
+        results["agreement"] = check_agreement()
+        say(f"agreement: all {results['agreement']} fact sets equal across hojo, zen-engine and OpenFisca")
     if "inprocess" not in args.skip:
         results["inprocess"] = (run_inprocess(5_000, 1_000, 20_000) if quick
                                 else run_inprocess(30_000, 5_000, 100_000))
@@ -628,6 +727,8 @@ def main(argv: list[str] | None = None) -> int:
             results["http"] = run_http(SERVERS, [1, 8, 32], seconds, Path(tmp), generator, args.profile)
         if "replay" not in args.skip:
             results["replay"] = run_replay(replay_n, Path(tmp))
+        if "evidence" not in args.skip:
+            results["evidence"] = run_evidence(seconds, Path(tmp), generator, args.evidence_rounds)
     if "metrics" not in args.skip:
         results["metrics"] = run_metrics_cost(300, 5) if quick else run_metrics_cost(1000, 9)
     if args.profile:

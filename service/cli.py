@@ -1,4 +1,9 @@
-"""The ``hojo`` command: serve, decide, allocate, check; replay, verify-log, log-head, export, impact, publish, lock."""
+"""The ``hojo`` command: serve, decide, allocate, check; replay, verify-log, log-head, export, impact, publish, lock;
+keygen and verify-receipt (evidence anyone can check: service/audit/evidence.py).
+
+Every command survives a closed pipe (``hojo export | head``): it stops quietly with exit status 141
+(128 + SIGPIPE), as ``yes | head`` does, instead of a traceback.
+"""
 
 from __future__ import annotations
 
@@ -181,15 +186,25 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _explain(service: Any, args: argparse.Namespace) -> int:
     """``hojo explain DECISION_ID``: a recorded decision's outcome and reasons as readable text."""
+    from .audit.integrity import record_integrity
     from .audit.readable import decision_text
     from .kernel.errors import DecisionNotFoundError
 
-    record = service.store.get(args.decision_id)
-    if record is None:
+    row = service.store.row_of(args.decision_id)
+    if row is None:
         raise DecisionNotFoundError(f"判定 {args.decision_id} はありません", f"no decision {args.decision_id}",
                                     code="decision_not_found")
-    sys.stdout.write(decision_text(record, args.lang))
-    return 0
+    integrity = record_integrity(service.store, row)
+    if not integrity["ok"]:
+        # Said first and on stderr too: a reader must not take a tampered record for the decision made.
+        for problem in integrity["problems"]:
+            line = (f"!! 改ざんの疑い: この記録は検査に失敗しました [{problem['code']}] {problem['message_ja']}"
+                    if args.lang == "ja" else
+                    f"!! TAMPERED: this record failed its integrity check [{problem['code']}] {problem['message_en']}")
+            print(line)
+            print(line, file=sys.stderr)
+    sys.stdout.write(decision_text(row.record(), args.lang))
+    return 0 if integrity["ok"] else 1
 
 
 class _Bar:
@@ -264,7 +279,17 @@ def _with_service(run: Any) -> Any:
 def _replay(service: Any, args: argparse.Namespace) -> int:
     if args.decision_id:
         result = service.auditor.replay(args.decision_id)
-        _print_json(result)
+        if args.json:
+            _print_json(result)
+        elif result["identical"]:
+            print("identical")
+        else:
+            print(f"different: {len(result['differences'])} field(s)")
+            for d in result["differences"]:
+                print(f"  {d['path']}: recorded {json.dumps(d['recorded'], ensure_ascii=False)} → "
+                      f"replayed {json.dumps(d['replayed'], ensure_ascii=False)}")
+        if args.canonical and not args.json:
+            print(result["canonical"])
         return 0 if result["identical"] else 1
     with _Bar("replay") as bar:
         summary = service.auditor.replay_all(_query(args), progress=bar, jobs=args.jobs)
@@ -283,22 +308,84 @@ def _redecide(service: Any, args: argparse.Namespace) -> int:
 def _verify(service: Any, args: argparse.Namespace) -> int:
     expected = None
     if args.anchor:
-        expected = json.loads(Path(args.anchor).read_text(encoding="utf-8"))
+        try:
+            expected = json.loads(Path(args.anchor).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            print(f"hojo verify-log: cannot read the anchor {args.anchor}: {exc}", file=sys.stderr)
+            return 2
     result = service.auditor.verify(expected)
     _print_json(result)
+    if result["ok"]:
+        grown = f"; {result['appended']:,} record(s) appended since the anchor" if "appended" in result else ""
+        print(f"hojo verify-log: ok, {result['checked']:,} record(s), {result['rule_versions_checked']} rule "
+              f"version(s), {result['signed_heads_checked']} signed head(s) checked{grown}", file=sys.stderr)
+    else:
+        first = result["first_broken"]
+        print(f"hojo verify-log: FAILED, {len(result['broken'])} problem(s); first: [{first['code']}] "
+              f"{first['message_en']}", file=sys.stderr)
     return 0 if result["ok"] else 1
 
 
 def _head(service: Any, args: argparse.Namespace) -> int:
-    _print_json(service.store.head())
+    _print_json(service.notary.head())
     return 0
 
 
 def _export(service: Any, args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from .audit.export import write_export
 
-    write_export(service.store, _query(args), args.format, sys.stdout)
+    query = replace(_query(args), after_seq=args.after, limit=args.limit)
+    last = write_export(service.store, query, args.format, sys.stdout, facts=args.facts)
+    if args.limit is not None and last is not None:
+        print(f"hojo export: next page with --after {last}", file=sys.stderr)
     return 0
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    """``hojo keygen KEY``: a new Ed25519 signing key (mode 0600) and KEY.pub beside it."""
+    from .audit.evidence import generate_key, key_id, load_private_key
+
+    path = Path(args.path)
+    try:
+        public = generate_key(path)
+    except FileExistsError:
+        print(f"hojo keygen: {path} exists; a signing key is never overwritten", file=sys.stderr)
+        return 2
+    print(f"hojo keygen: private key {path} (keep it secret; set HOJO_SIGNING_KEY_FILE={path}), "
+          f"public key {public}, key_id {key_id(load_private_key(path).public_key())}")
+    return 0
+
+
+def _verify_receipt(args: argparse.Namespace) -> int:
+    """``hojo verify-receipt RECEIPT.json --public-key KEY``: offline, no database; exit 0 valid, 1 not."""
+    from .audit.evidence import load_public_key, verify_receipt
+
+    try:
+        receipt = json.loads(Path(args.receipt).read_text(encoding="utf-8"))
+        public_key = load_public_key(Path(args.public_key).read_bytes())
+        later = json.loads(Path(args.later_head).read_text(encoding="utf-8")) if args.later_head else None
+        proof = json.loads(Path(args.consistency).read_text(encoding="utf-8")) if args.consistency else None
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"hojo verify-receipt: INVALID: cannot read the inputs: {exc}", file=sys.stderr)
+        return 1
+    if (later is None) != (proof is None):
+        print("hojo verify-receipt: --later-head and --consistency go together", file=sys.stderr)
+        return 2
+    result = verify_receipt(receipt, public_key, later, None if proof is None else proof.get("proof", []))
+    if args.json:
+        _print_json(result)
+    if result["ok"]:
+        also = (f"; the log of {result['later_tree_size']:,} records still holds it (consistency proof verified)"
+                if "later_tree_size" in result else "")
+        print(f"hojo verify-receipt: valid: decision {result['decision_id']} is record {result['leaf_index'] + 1:,} "
+              f"of the log of {result['tree_size']:,} records signed by key {receipt['tree_head']['key_id'][:16]}…"
+              f"{also}")
+        return 0
+    for reason in result["reasons"]:
+        print(f"hojo verify-receipt: INVALID: {reason}")
+    return 1
 
 
 def _impact(service: Any, args: argparse.Namespace) -> int:
@@ -358,11 +445,19 @@ def _allocate(service: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _iso_date(text: str) -> str:
+    from .audit.export import valid_date
+
+    if not valid_date(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date or date-time (2026-04-01, 2026-04-01T09:00)")
+    return text
+
+
 def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--program", help="only the records of this program id")
     parser.add_argument("--fiscal-year", type=int, help="only the records of this fiscal year (e.g. 2024)")
-    parser.add_argument("--since", help="decided at or after this ISO date/time")
-    parser.add_argument("--until", help="decided before this ISO date/time")
+    parser.add_argument("--since", type=_iso_date, help="decided at or after this ISO date/time")
+    parser.add_argument("--until", type=_iso_date, help="decided before this ISO date/time")
 
 
 _DB_HELP = "store URL (default: $HOJO_DB or sqlite:///var/hojo.sqlite3)"
@@ -427,6 +522,8 @@ def build_parser() -> argparse.ArgumentParser:
                       "hojo replay --jobs 2 --fiscal-year 2024", "hojo replay 1b4e28ba-2fa1-11d2-883f-0016d3cca427")
     replay.add_argument("decision_id", nargs="?", help="one decision to replay (default: every one selected)")
     replay.add_argument("--jobs", type=int, default=1, help="replay in this many processes (one per core)")
+    replay.add_argument("--canonical", action="store_true", help="with an ID: also print the replayed canonical text")
+    replay.add_argument("--json", action="store_true", help="with an ID: print the whole result as JSON")
     _add_filters(replay)
     replay.add_argument("--db", help=_DB_HELP)
     replay.set_defaults(run=_with_service(_replay))
@@ -435,12 +532,13 @@ def build_parser() -> argparse.ArgumentParser:
     redecide.add_argument("decision_id", help="the decision_id of a recorded decision")
     redecide.add_argument("--db", help=_DB_HELP)
     redecide.set_defaults(run=_with_service(_redecide))
-    verify = _command(sub, "verify-log", "check the hash chain of the decision log",
+    verify = _command(sub, "verify-log", "check the hash chain, tree, heads, stored rule texts and the lock",
                       "hojo verify-log --anchor head-2026-04-01.json --db postgresql://hojo@db/hojo")
-    verify.add_argument("--anchor", help="a JSON file from `hojo log-head` kept outside the database")
+    verify.add_argument("--anchor", help="a head kept outside the database (`hojo log-head`, GET /v1/log/head); "
+                                         "the log may have grown since")
     verify.add_argument("--db", help=_DB_HELP)
     verify.set_defaults(run=_with_service(_verify))
-    head = _command(sub, "log-head", "print the chain head and count, to anchor outside the database",
+    head = _command(sub, "log-head", "print the signed tree head (root, count, chain head) to anchor outside",
                     "hojo log-head > head-$(date +%F).json")
     head.add_argument("--db", help=_DB_HELP)
     head.set_defaults(run=_with_service(_head))
@@ -448,6 +546,9 @@ def build_parser() -> argparse.ArgumentParser:
                       "hojo export --program kokuho_healthup_municipal --fiscal-year 2024 --format csv > fy2024.csv")
     _add_filters(export)
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="output format (default: jsonl)")
+    export.add_argument("--limit", type=int, help="at most this many records (the next --after is printed)")
+    export.add_argument("--after", type=int, default=0, help="only records after this seq (a cursor)")
+    export.add_argument("--facts", action="store_true", help="CSV: one column per fact (facts.<name>)")
     export.add_argument("--db", help=_DB_HELP)
     export.set_defaults(run=_with_service(_export))
     impact = _command(sub, "impact", "what a draft rule folder would change in the logged decisions",
@@ -477,12 +578,34 @@ def build_parser() -> argparse.ArgumentParser:
     allocate.add_argument("--db", help="store URL (the allocation is recorded, as over HTTP)")
     allocate.add_argument("applicants", help="a JSON file: a list of applicants, or {budget_yen, applicants[, pool]}")
     allocate.set_defaults(run=_with_service(_allocate))
+    keygen = _command(sub, "keygen", "make an Ed25519 key to sign tree heads with (and KEY.pub)",
+                      "hojo keygen var/signing.key")
+    keygen.add_argument("path", help="where to write the private key, e.g. var/signing.key")
+    keygen.set_defaults(run=_keygen)
+    verify_receipt = _command(sub, "verify-receipt", "check a decision's receipt offline (no database)",
+                              "hojo verify-receipt receipt.json --public-key var/signing.key.pub")
+    verify_receipt.add_argument("receipt", help="RECEIPT.json from GET /v1/decisions/{id}/receipt")
+    verify_receipt.add_argument("--public-key", required=True, help="the operator's public key (PEM, or the JSON "
+                                                                    "of GET /v1/log/public-key)")
+    verify_receipt.add_argument("--later-head", help="a later signed head (GET /v1/log/head) ...")
+    verify_receipt.add_argument("--consistency", help="... and the proof to it (GET /v1/log/consistency?from=&to=)")
+    verify_receipt.add_argument("--json", action="store_true", help="also print the result as JSON")
+    verify_receipt.set_defaults(run=_verify_receipt)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        code = int(args.run(args))
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # The reader closed the pipe (`hojo export | head`): stop quietly. stdout is pointed at /dev/null so
+        # the interpreter's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from .audit.auditor import Auditor
+from .audit.evidence import Notary
+from .audit.integrity import record_integrity
 from .core.decide import Decider
 from .kernel import metrics
 from .kernel.config import Paths
-from .kernel.errors import InvalidRequestError
+from .kernel.errors import DecisionNotFoundError, InvalidRequestError
 from .lang.facts import StrictValidator, problems_of
 from .rulebook.registry import Rulebook
 from .store import SqlStore
@@ -27,8 +29,11 @@ _FIELD_ORDER = ("decision_id", "program", "fiscal_year", "rules_version", "rules
 
 
 class DecisionService:
-    def __init__(self, rulebook: Rulebook, store: SqlStore, paths: Paths, differential: bool = False) -> None:
+    def __init__(self, rulebook: Rulebook, store: SqlStore, paths: Paths, differential: bool = False,
+                 notary: Notary | None = None) -> None:
         self.rulebook, self.store = rulebook, store
+        #: signs the log's tree heads and gives receipts (service/audit/evidence.py)
+        self.notary = notary if notary is not None else Notary.from_env(store)
         self.decider = Decider(rulebook, differential=differential)
         self.paths = paths
         self.auditor = Auditor(store, self.decider, paths)
@@ -51,11 +56,22 @@ class DecisionService:
         decision = {key: body[key] for key in _FIELD_ORDER}
         self.store.append(decision, facts, rv.text)
         metrics.count_decision(rv.program, request["fiscal_year"], rv.version, decision["eligible"])
+        self.notary.appended()
         return decision
 
     def get(self, decision_id: str) -> dict[str, Any]:
-        record = self.store.record(decision_id)
-        return {**record["decision"], "facts": record["facts"], "log": record["log"]}
+        """The stored decision, its facts and log entry, and ``integrity``: what checking it just found."""
+        row = self.store.row_of(decision_id)
+        if row is None:
+            raise DecisionNotFoundError(f"判定 {decision_id} はありません", f"no decision {decision_id}",
+                                        code="decision_not_found")
+        record = row.record()
+        return {**record["decision"], "facts": record["facts"], "log": record["log"],
+                "integrity": record_integrity(self.store, row)}
+
+    def receipt(self, decision_id: str) -> dict[str, Any]:
+        """A receipt for a recorded decision: verifiable offline with the public key (``hojo verify-receipt``)."""
+        return self.notary.receipt(self.store.record(decision_id))
 
     def programs(self) -> list[dict[str, Any]]:
         """Every program: ``decide``, ``partly`` (open questions), ``reference`` or ``allocation`` (a shared budget)."""

@@ -279,9 +279,10 @@ def test_get_decision_returns_the_decision_its_facts_and_log(client: TestClient)
     got = client.get(f"/v1/decisions/{first['decision_id']}")
     assert got.status_code == 200
     record = got.json()
-    assert {k: v for k, v in record.items() if k not in ("facts", "log")} == first
+    assert {k: v for k, v in record.items() if k not in ("facts", "log", "integrity")} == first
     assert record["facts"] == FACTS
     assert record["log"] == {"seq": 1, "prev_hash": GENESIS, "hash": expected_hash(GENESIS, first, FACTS)}
+    assert record["integrity"]["ok"] is True and record["integrity"]["hash"] == record["log"]["hash"]
     # Hand-computed: 基準額① 4,500,000 + 基準額② 9,000,000 for 30,000 insured.
     assert (record["amount_yen"], record["cap_yen"]) == (13_500_000, 13_500_000)
 

@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from service.api import create_app
+from service.audit.evidence import generate_key
 from service.web.auth import TokenTable, token_digest
 
 TOKENS = {"applicant": "tok-applicant-13101", "other_applicant": "tok-applicant-13102", "auditor": "tok-auditor",
@@ -35,7 +36,10 @@ TABLE: dict[tuple[str, str], Any] = {
     ("POST", "/v1/decisions/{decision_id}/replay"): {"auditor", "policy_owner"},
     ("POST", "/v1/decisions/{decision_id}/redecide"): {"auditor", "policy_owner"},
     ("GET", "/v1/log/verify"): {"auditor", "policy_owner"},
-    ("GET", "/v1/log/head"): {"auditor", "policy_owner"},
+    ("GET", "/v1/log/head"): OPEN,  # evidence: public, as a transparency log's signed head is
+    ("GET", "/v1/log/consistency"): OPEN,
+    ("GET", "/v1/log/public-key"): OPEN,
+    ("GET", "/v1/decisions/{decision_id}/receipt"): {"applicant", "auditor", "policy_owner"},  # applicants: own
     ("POST", "/v1/impact"): {"auditor", "policy_owner"},
     ("GET", "/v1/programs"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/v1/programs/{program}"): {"applicant", "auditor", "policy_owner"},
@@ -56,6 +60,7 @@ TABLE: dict[tuple[str, str], Any] = {
     ("GET", "/workbench/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},
     ("POST", "/workbench/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},  # impact: audit;
     ("GET", "/workbench/programs/{program}/diff"): {"applicant", "auditor", "policy_owner"},  # publish: owner
+    ("GET", "/workbench/decisions/{decision_id}"): {"applicant", "auditor", "policy_owner"},  # applicants: own
     ("GET", "/workbench/login"): OPEN,
     ("POST", "/workbench/login"): OPEN,
     ("POST", "/workbench/logout"): OPEN,
@@ -74,8 +79,9 @@ def tokens_file(tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     tmp_path = tmp_path_factory.mktemp("auth")  # one app for the module: loading every rule file takes a second
+    generate_key(tmp_path / "signing.key")
     app = create_app(db_url=f"sqlite:///{tmp_path / 'auth.sqlite3'}",
-                     tokens=TokenTable.from_file(tokens_file(tmp_path)))
+                     tokens=TokenTable.from_file(tokens_file(tmp_path)), signing_key_file=str(tmp_path / "signing.key"))
     with TestClient(app) as c:
         yield c
 
@@ -90,7 +96,8 @@ def call(client: TestClient, method: str, path: str, who: str | None) -> int:
         body = REQUEST
     elif path == "/v1/impact":
         body = {"rules": {"kokuho_healthup_municipal/v9.yaml": "program: x\n"}}  # invalid on purpose: 422
-    return client.request(method, path, json=body, headers=as_(who)).status_code
+    params = {"from": 0, "to": 1} if path == "/v1/log/consistency" else None
+    return client.request(method, path, json=body, params=params, headers=as_(who)).status_code
 
 
 def concrete(path: str, decision_id: str) -> str:
@@ -127,6 +134,11 @@ def test_an_applicant_reads_its_own_decision_and_not_anothers(client: TestClient
     refused = client.get(f"/v1/decisions/{theirs['decision_id']}", headers=as_("applicant"))
     assert refused.status_code == 404 and refused.json()["error"]["code"] == "decision_not_found"
     assert client.get(f"/v1/decisions/{theirs['decision_id']}", headers=as_("auditor")).status_code == 200
+    # the receipt and the workbench's decision page: the same rule
+    for path in ("/v1/decisions/{}/receipt", "/workbench/decisions/{}"):
+        assert client.get(path.format(mine["decision_id"]), headers=as_("applicant")).status_code == 200
+        assert client.get(path.format(theirs["decision_id"]), headers=as_("applicant")).status_code == 404
+        assert client.get(path.format(theirs["decision_id"]), headers=as_("auditor")).status_code == 200
 
 
 def test_errors_say_what_is_missing_in_both_languages(client: TestClient) -> None:
@@ -143,7 +155,7 @@ def test_errors_say_what_is_missing_in_both_languages(client: TestClient) -> Non
 def test_the_workbench_cookie_carries_the_token_too(client: TestClient) -> None:
     client.cookies.set("hojo_token", TOKENS["auditor"])
     try:
-        assert client.get("/v1/log/head").status_code == 200
+        assert client.get("/v1/log/verify").status_code == 200
     finally:
         client.cookies.clear()
 

@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
 from service.api import create_app
+from service.audit.evidence import generate_key
 from service.kernel.errors import RuleFileError
 from service.rulebook.yaml_strict import load_yaml
 from service.store import open_store, verify_chain
@@ -47,7 +48,9 @@ SCHEMA = schemathesis.openapi.from_dict(_spec_app.openapi())
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
-    proc = start_server(tmp_path_factory.mktemp("fuzz") / "hojo.sqlite3", port)
+    folder = tmp_path_factory.mktemp("fuzz")
+    generate_key(folder / "signing.key")  # configured as deployed: receipts and the public key are served
+    proc = start_server(folder / "hojo.sqlite3", port, {"HOJO_SIGNING_KEY_FILE": str(folder / "signing.key")})
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

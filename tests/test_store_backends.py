@@ -72,7 +72,8 @@ def test_get_and_rule_versions(store: SqlStore) -> None:
     store.save_rule_version("b" * 64, "p", 3, "rules/p/v3.yaml", "text", '{"$id": "x"}')
     assert store.rule_version("b" * 64) == {"sha256": "b" * 64, "program": "p", "version": 3,
                                             "path": "rules/p/v3.yaml", "content": "text",
-                                            "facts_schema": '{"$id": "x"}'}
+                                            "facts_schema": '{"$id": "x"}',
+                                            "facts_schema_sha256": hashlib.sha256(b'{"$id": "x"}').hexdigest()}
     # A rule text first kept by append (no schema known then) gets its schema when the service saves it.
     store.save_rule_version("a" * 64, "kokuho_healthup_municipal", 2, "rules/x/v2.yaml", "ignored", '{"s": 1}')
     assert store.rule_version("a" * 64)["facts_schema"] == '{"s": 1}'
@@ -188,7 +189,55 @@ def test_a_truncated_tail_is_caught_by_the_anchored_head(store: SqlStore) -> Non
     anchor = store.head()
     sql(store, "DELETE FROM decisions WHERE seq = 5")
     assert broken_at(store) == []  # the chain alone cannot see a missing tail ...
-    assert broken_at(store, **anchor) == [(None, "head_mismatch")]  # ... the anchor kept outside can
+    assert broken_at(store, **anchor) == [(None, "log_truncated")]  # ... the anchor kept outside can
+    assert "1 record(s) were removed from the end" in verify_chain(store.rows(), anchor)["broken"][0]["message_en"]
+
+
+def test_an_anchor_accepts_growth_and_says_how_much(store: SqlStore) -> None:
+    filled(store, 3)
+    anchor = store.head()
+    for i in range(4, 104):
+        store.append(a_decision(i), FACTS, "rule text")
+    result = verify_chain(store.rows(), anchor)
+    assert result["ok"] and result["checked"] == 103 and result["appended"] == 100
+
+
+def test_an_anchored_prefix_recomputed_with_the_same_count_is_called_rewritten(store: SqlStore) -> None:
+    """An insider edits record 2 and recomputes every hash after it: the chain is valid, the anchor is not."""
+    filled(store, 4)
+    anchor = store.head()
+    rows = list(store.rows())
+    prev = rows[0].hash
+    for row in rows[1:]:
+        decision = json.loads(row.decision_text)
+        if row.seq == 2:
+            decision["amount_yen"] += 1
+        body = canonical({"decision": decision, "facts": json.loads(row.facts_text)})
+        digest = hashlib.sha256((prev + body).encode()).hexdigest()
+        sql(store, "UPDATE decisions SET decision = ?, prev_hash = ?, hash = ? WHERE seq = ?", canonical(decision),
+            prev, digest, row.seq)
+        prev = digest
+    assert broken_at(store) == []  # a recomputed chain is a valid chain ...
+    assert broken_at(store, **anchor) == [(4, "prefix_rewritten")]  # ... but not the one anchored
+    assert "rewritten" in verify_chain(store.rows(), anchor)["broken"][0]["message_en"]
+
+
+def test_a_relabelled_kind_and_an_edited_rules_version_are_caught(store: SqlStore) -> None:
+    """The kind column is derived from the hashed body: relabelling a decision as a publication is tampering."""
+    filled(store, 4)
+    sql(store, "UPDATE decisions SET kind = 'publish' WHERE seq = 2")
+    assert broken_at(store) == [(2, "kind_mismatch")]
+    sql(store, "UPDATE decisions SET kind = 'decision' WHERE seq = 2")
+    sql(store, "UPDATE decisions SET rules_version = 7 WHERE seq = 3")
+    assert broken_at(store) == [(3, "column_mismatch")]
+
+
+def test_append_refuses_a_kind_its_body_does_not_carry(store: SqlStore) -> None:
+    with pytest.raises(StoreError) as caught:
+        store.append(a_decision(1), FACTS, "rule text", kind="publish")
+    assert caught.value.code == "store_kind_mismatch" and store.count() == 0
+    entry = store.append({**a_decision(2), "kind": "publish"}, {}, "rule text", kind="publish")
+    assert entry["seq"] == 1 and broken_at(store) == []
 
 
 # --- concurrent writers ----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..kernel.canonical import canonical_json, diff
+from ..kernel.canonical import canonical_json, diff, sha256_hex
 from ..kernel.errors import InvalidRequestError, Problem, StoreError
 from ..lang.expressions import Context, evaluate
 from ..lang.facts import StrictValidator, normalize, problems_of
@@ -343,17 +343,21 @@ _stored: dict[str, AllocationProgram] = {}
 
 def stored_allocation(store: SqlStore, paths: Paths, sha256: str) -> AllocationProgram:
     """The allocation program with this sha256, loaded from the text kept in the store (never ``rules/``)."""
-    if sha256 in _stored:
-        return _stored[sha256]
     kept = store.rule_version(sha256)
     if kept is None:
         raise StoreError("配分に使われた規則の版が記録にありません",
                          f"the store holds no rule text with sha256 {sha256}", code="rule_version_missing")
+    # Read back and checked every time: a copy compiled earlier is never trusted over an altered store.
+    if sha256_hex(kept["content"]) != sha256:
+        raise StoreError("記録された規則の本文がハッシュと一致しません",
+                         f"the stored rule text does not match its sha256 {sha256}", code="rule_text_altered")
+    if sha256 in _stored:
+        return _stored[sha256]
     program = load_allocation_text(kept["content"], f"store:{kept['program']}@allocation_v{kept['version']}"
                                    f"#{sha256[:12]}", paths.schemas, paths.seeds, check_quotes=False)
     if program.sha256 != sha256:
         raise StoreError("記録された規則の本文がハッシュと一致しません",
-                         f"the stored rule text does not match its sha256 {sha256}", code="rule_version_altered")
+                         f"the stored rule text does not match its sha256 {sha256}", code="rule_text_altered")
     _stored[sha256] = program
     return program
 

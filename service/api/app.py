@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..audit.evidence import Notary, load_private_key
 from ..decisions import DecisionService
 from ..kernel import logs, metrics
 from ..kernel.config import Paths, default_db_url
@@ -22,6 +23,7 @@ from ..kernel.errors import (
     DecisionNotFoundError,
     EngineError,
     HojoError,
+    SigningKeyError,
     StoreError,
     UnknownProgramError,
 )
@@ -29,7 +31,7 @@ from ..rulebook.registry import Rulebook
 from ..store import open_store
 from ..web.auth import AuthError, ForbiddenError, TokenTable
 from ..web.observe import RequestObserver
-from . import audit, decisions, ops, programs
+from . import audit, decisions, evidence, ops, programs
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -38,7 +40,7 @@ log = logging.getLogger("hojo")
 _STATUS: list[tuple[type[HojoError], int]] = [
     (ApplicationError, 422), (UnknownProgramError, 404), (DecisionNotFoundError, 404), (AuthError, 401),
     (ForbiddenError, 403),
-    (StoreError, 503), (EngineError, 500)]
+    (StoreError, 503), (SigningKeyError, 503), (EngineError, 500)]
 
 
 def _status(exc: HojoError) -> int:
@@ -46,19 +48,28 @@ def _status(exc: HojoError) -> int:
 
 
 def create_app(paths: Paths | None = None, db_url: str | None = None, differential: bool = False,
-               tokens: TokenTable | None = None) -> FastAPI:
-    """Return the hojo app; rules are loaded and checked before it serves its first request."""
+               tokens: TokenTable | None = None, signing_key_file: str | None = None) -> FastAPI:
+    """Return the hojo app; rules are loaded and checked before it serves its first request.
+
+    ``signing_key_file`` (default ``HOJO_SIGNING_KEY_FILE``): the Ed25519 key tree heads are signed with.
+    """
     paths = paths or Paths.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rulebook = Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds)
         store = open_store(db_url or default_db_url())
-        app.state.service = DecisionService(rulebook, store, paths, differential=differential)
+        notary = Notary.from_env(store) if signing_key_file is None else Notary(
+            store, load_private_key(signing_key_file))
+        if notary.key is None:
+            log.warning("hojo: no HOJO_SIGNING_KEY_FILE: tree heads are not signed and receipts are refused")
+        app.state.service = DecisionService(rulebook, store, paths, differential=differential, notary=notary)
         app.state.tokens = tokens if tokens is not None else TokenTable.from_env()
+        notary.start()  # heads signed in batches, off the decisions' path
         try:
             yield
         finally:
+            notary.stop()
             store.close()
 
     app = FastAPI(title="hojo 補助", version="0.1.0", lifespan=lifespan,
@@ -73,6 +84,7 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     app.include_router(audit.router())
     app.include_router(decisions.router(schema("application.schema.json"), schema("decision.schema.json")))
     app.include_router(programs.router())
+    app.include_router(evidence.router())
     from . import allocations  # POST /v1/allocations (budget shares; service/allocation/shares.py)
 
     app.include_router(allocations.router())

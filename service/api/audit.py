@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from ..audit.export import csv_lines, jsonl_lines, page
+from ..audit.export import csv_lines, jsonl_lines, page, valid_date
 from ..kernel.errors import InvalidRequestError, Problem, RuleFileError
 from ..rulebook.load import load_rule_text
 from ..store import Query as LogQuery
@@ -36,21 +36,46 @@ def router() -> APIRouter:
         request: Request,
         program: str | None = None,
         fiscal_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
-        decided_from: Annotated[str | None, Query(alias="from", max_length=40)] = None,
-        decided_to: Annotated[str | None, Query(alias="to", max_length=40)] = None,
-        after: Annotated[int, Query(ge=0, description="the next_after cursor of the previous page")] = 0,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        decided_from: Annotated[str | None, Query(alias="from", max_length=40,
+                                                  description="ISO date or date-time, inclusive")] = None,
+        decided_to: Annotated[str | None, Query(alias="to", max_length=40,
+                                                description="ISO date or date-time, exclusive")] = None,
+        after: Annotated[int, Query(ge=0, description="the cursor: next_after of the previous page")] = 0,
+        limit: Annotated[int | None, Query(ge=1, le=1_000_000, description="json: at most 1000 (default "
+                                                                           "100); jsonl/csv: default all")] = None,
         format: Annotated[str, Query(pattern="^(json|jsonl|csv)$")] = "json",
+        facts: Annotated[bool, Query(description="csv: one column per fact")] = False,
     ) -> Any:
-        """A page of recorded decisions (``format=json``), or every matching one as JSONL or CSV."""
+        """A page of recorded decisions (``format=json``), or the matching ones as JSONL or CSV.
+
+        Every format pages with ``limit`` and ``after``; JSONL and CSV give the next cursor in the
+        ``X-Next-After`` header when a ``limit`` cut the export short.
+        """
+        problems = [Problem(f"$.query.{name}", "date", f"{name} は ISO 形式の日付または日時にしてください",
+                            f"{name}: {value!r} is not an ISO date or date-time (2026-04-01, 2026-04-01T09:00)")
+                    for name, value in (("from", decided_from), ("to", decided_to))
+                    if value is not None and not valid_date(value)]
+        if format == "json" and limit is not None and limit > 1000:
+            problems.append(Problem("$.query.limit", "range", "format=json の limit は 1000 までです",
+                                    "limit: at most 1000 with format=json (use jsonl or csv for more)"))
+        if problems:
+            raise InvalidRequestError("パラメータに誤りがあります", "invalid request parameters",
+                                      code="invalid_parameters", problems=problems)
         store = request.app.state.service.store
         if format == "json":
-            return page(store, _log_query(program, fiscal_year, decided_from, decided_to, after, limit))
-        query = _log_query(program, fiscal_year, decided_from, decided_to, after, None)
+            return page(store, _log_query(program, fiscal_year, decided_from, decided_to, after, limit or 100))
+        query = _log_query(program, fiscal_year, decided_from, decided_to, after, limit)
+        headers = {}
+        if limit is not None:
+            # A bounded page: its last seq is known before streaming, so the cursor goes in a header.
+            seqs = [row.seq for row in store.rows(query)]
+            if len(seqs) == limit:
+                headers["X-Next-After"] = str(seqs[-1])
         if format == "jsonl":
-            return StreamingResponse(jsonl_lines(store, query), media_type="application/x-ndjson")
-        return StreamingResponse(csv_lines(store, query), media_type="text/csv; charset=utf-8",
-                                 headers={"content-disposition": "attachment; filename=hojo-decisions.csv"})
+            return StreamingResponse(jsonl_lines(store, query), media_type="application/x-ndjson", headers=headers)
+        headers["content-disposition"] = "attachment; filename=hojo-decisions.csv"
+        return StreamingResponse(csv_lines(store, query, facts=facts), media_type="text/csv; charset=utf-8",
+                                 headers=headers)
 
     @api.post("/v1/decisions/{decision_id}/replay", summary="Replay under the exact rules / 判定の再現",
               responses={404: _ERROR, 503: _ERROR})
@@ -71,10 +96,6 @@ def router() -> APIRouter:
         expected = None if count is None and head_hash is None else {
             k: v for k, v in (("count", count), ("head_hash", head_hash)) if v is not None}
         return request.app.state.service.auditor.verify(expected)  # type: ignore[no-any-return]
-
-    @api.get("/v1/log/head", summary="The chain head, for anchoring / 記録の先頭ハッシュ")
-    def head(request: Request) -> dict[str, Any]:
-        return request.app.state.service.store.head()  # type: ignore[no-any-return]
 
     @api.post("/v1/impact", summary="Impact of a draft over past decisions / 下書きの影響",
               responses={422: _ERROR},

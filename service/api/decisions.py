@@ -47,4 +47,20 @@ def router(application_schema: dict[str, Any], decision_schema: dict[str, Any]) 
                                         code="decision_not_found")
         return record
 
+    @api.get("/{decision_id}/receipt", summary="A receipt anyone can check offline / 判定の受領証",
+             responses={404: _ERROR, 503: _ERROR})
+    def receipt(request: Request, decision_id: str,
+                principal: Annotated[Principal, Depends(require(*ANYONE))]) -> dict[str, Any]:
+        """The decision's canonical record, its leaf index, an inclusion proof and a signed tree head covering it.
+
+        Check it with ``hojo verify-receipt RECEIPT.json --public-key KEY`` (no database, no token needed).
+        Who may fetch it: the applicant that asked for the decision, auditors and policy owners.
+        """
+        service = request.app.state.service
+        record = service.store.record(decision_id)
+        if not principal.has(AUDIT) and record["decision"].get("requested_by") != principal.name:
+            raise DecisionNotFoundError(f"判定 {decision_id} はありません", f"no decision {decision_id}",
+                                        code="decision_not_found")
+        return service.notary.receipt(record)  # type: ignore[no-any-return]
+
     return api

@@ -3,7 +3,8 @@
 - **replay** re-runs a recorded decision's canonical facts under the exact rule text it was decided by,
   read from the store by its sha256 (never from today's ``rules/``), and compares field by field;
 - **redecide** decides the same facts under the version in force today: the auditor's "what changed";
-- **verify** checks the hash chain of the whole log (``store.base.verify_chain``);
+- **verify** checks the hash chain, the Merkle tree, the signed heads, every stored rule text and facts
+  schema and the publication lock (``audit.integrity.verify_store``);
 - **impact** decides the logged applications of the draft's programs and fiscal years under a draft
   rule set and reports flips and yen deltas, before the draft is published.
 
@@ -13,18 +14,23 @@ Nothing here writes to the log: a replay or an impact run is a computation, not 
 from __future__ import annotations
 
 import dataclasses
+import json
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..core.decide import Decider
-from ..kernel.canonical import canonical_json, diff
+from ..kernel.canonical import canonical_json, diff, sha256_hex
 from ..kernel.errors import HojoError, StoreError
 from ..rulebook.load import load_rule_text
 from ..rulebook.model import RuleVersion
-from ..store import LogRow, Query, SqlStore, open_store, verify_chain
+from ..store import LogRow, Query, SqlStore, open_store
+from ..store.base import record_kind
+from ..store.sql import schema_digest
+from .integrity import verify_store
 
 __all__ = ["Auditor", "Progress", "diff"]
 
@@ -80,22 +86,40 @@ class Auditor:
     _stored: dict[str, RuleVersion] = field(default_factory=dict)
 
     # -- the exact version a record was decided by ---------------------------------------------------
-    def stored_version(self, sha256: str) -> RuleVersion:
-        """Return the rule version with this sha256, compiled from the text kept in the store."""
-        if sha256 in self._stored:
+    def stored_version(self, sha256: str, checked: set[str] | None = None) -> RuleVersion:
+        """Return the rule version with this sha256, compiled from the text kept in the store.
+
+        The stored text and facts schema are read and checked against their sha256 every time (once per
+        run when ``checked`` is given): a version compiled earlier is never trusted over an altered store.
+        """
+        if checked is not None and sha256 in checked and sha256 in self._stored:
             return self._stored[sha256]
         kept = self.store.rule_version(sha256)
         if kept is None:
             raise StoreError("判定に使われた規則の版が記録にありません",
                              f"the store holds no rule text with sha256 {sha256}", code="rule_version_missing")
+        if sha256_hex(kept["content"]) != sha256:
+            raise StoreError("記録された規則の本文がハッシュと一致しません",
+                             f"the stored rule text does not match its sha256 {sha256}", code="rule_text_altered")
+        if schema_digest(kept["facts_schema"]) != kept["facts_schema_sha256"]:
+            raise StoreError("記録された facts スキーマがハッシュと一致しません",
+                             f"the stored facts schema of rule version {sha256[:12]}… does not match its sha256",
+                             code="facts_schema_altered")
+        cached = self._stored.get(sha256)
+        if cached is not None and cached.facts_schema_text == (kept["facts_schema"] or cached.facts_schema_text):
+            if checked is not None:
+                checked.add(sha256)
+            return cached
         rv = load_rule_text(kept["content"], f"store:{kept['program']}@{kept['version']}#{sha256[:12]}",
                             self.paths.schemas, self.paths.seeds, facts_schema_text=kept["facts_schema"] or None,
                             check_quotes=False)
         if rv.sha256 != sha256:  # the text is what was hashed when it was used, or the store was altered
             raise StoreError("記録された規則の本文がハッシュと一致しません",
-                             f"the stored rule text does not match its sha256 {sha256}", code="rule_version_altered")
+                             f"the stored rule text does not match its sha256 {sha256}", code="rule_text_altered")
         self.decider.register(rv)
         self._stored[sha256] = rv
+        if checked is not None:
+            checked.add(sha256)
         return rv
 
     def record(self, decision_id: str) -> dict[str, Any]:
@@ -106,19 +130,21 @@ class Auditor:
     def replay(self, decision_id: str) -> dict[str, Any]:
         return self._replay(self.record(decision_id))
 
-    def _replay(self, record: Mapping[str, Any], recorded_text: str | None = None) -> dict[str, Any]:
-        """``recorded_text``: the stored canonical text of the decision, when the caller has it at hand."""
+    def _replay(self, record: Mapping[str, Any], recorded_text: str | None = None,
+                checked: set[str] | None = None) -> dict[str, Any]:
+        """``recorded_text``: the stored canonical text of the decision, when the caller has it at hand;
+        ``checked``: the rule versions this run has already read back and checked."""
         if record.get("kind") == "allocation":  # a budget shared out (service/allocation/shares.py), not a decision
             from ..allocation.shares import replay_allocation
 
             return replay_allocation(record, self.store, self.paths)
         if record.get("kind") == "publish":  # a publication (authoring/drafting.py): its text is kept intact
-            published = self.stored_version(record["decision"]["rules_sha256"])
+            published = self.stored_version(record["decision"]["rules_sha256"], checked)
             return {"decision_id": record["decision"]["decision_id"], "identical": True, "kind": "publish",
                     "rules_sha256": published.sha256, "ruleset": published.name, "differences": [],
                     "canonical": canonical_json(record["decision"])}
         recorded = record["decision"]
-        rv = self.stored_version(recorded["rules_sha256"])
+        rv = self.stored_version(recorded["rules_sha256"], checked)
         body = self.decider.decide(rv, record["facts"])
         replayed = {**recorded, **{key: body[key] for key in DECIDED_FIELDS}}
         canonical = canonical_json(replayed)
@@ -171,16 +197,23 @@ class Auditor:
         auditor = self if jobs == 1 else Auditor(store, self.decider, self.paths, self._stored)
         total = store.count()
         identical, different, failed, seen = 0, [], [], 0
+        checked: set[str] = set()
         try:
             # Decisions and allocations replay; a publish record is an event, not a computation to repeat.
             # Each process reads only its own share of the log (seq % jobs == index), not every row.
             shard = dataclasses.replace(query or Query(), shard=(index, jobs)) if jobs > 1 else (query or Query())
             for row in store.rows(shard):
                 if row.kind not in ("decision", "allocation"):
+                    # A record relabelled as a publication would otherwise be skipped without a word.
+                    if record_kind(json.loads(row.decision_text)) != row.kind:
+                        seen += 1
+                        failed.append({"seq": row.seq, "decision_id": row.record_id, "code": "kind_mismatch",
+                                       "message_en": f"the kind column says {row.kind!r}, the hashed record does "
+                                                     "not: relabelled, not replayed"})
                     continue
                 seen += 1
                 try:
-                    result = auditor._replay(row.record(), row.decision_text)
+                    result = auditor._replay(row.record(), row.decision_text, checked)
                 except HojoError as exc:
                     failed.append({"seq": row.seq, "decision_id": row.record_id, "code": exc.code,
                                    "message_en": exc.message_en})
@@ -215,7 +248,15 @@ class Auditor:
 
     # -- the chain ------------------------------------------------------------------------------------
     def verify(self, expected: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        return verify_chain(self.store.rows(), expected)
+        return verify_store(self.store, self._lock(), expected)
+
+    def _lock(self) -> dict[str, str]:
+        """``rules/published.lock.json``: program@version → the sha256 published (empty if there is none)."""
+        path = Path(self.paths.rules) / "published.lock.json"
+        try:
+            return dict(json.loads(path.read_text(encoding="utf-8"))["published"])
+        except (OSError, ValueError, KeyError):
+            return {}
 
     # -- impact of a draft ----------------------------------------------------------------------------
     def impact(self, draft: Iterable[RuleVersion], query: Query | None = None, progress: Progress | None = None,

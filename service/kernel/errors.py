@@ -16,7 +16,8 @@ The tree::
     ├── EngineError                   the rule engine failed; never the applicant's fault (HTTP 500)
     │   ├── RuleActionError           an action raised inside durable_rules (it swallows them)
     │   └── EngineDisagreementError   the engine and the reference evaluator disagree (differential mode)
-    └── StoreError                    the decision could not be recorded, so it is not answered (HTTP 503)
+    ├── StoreError                    the decision could not be recorded, so it is not answered (HTTP 503)
+    └── SigningKeyError               no usable key to sign tree heads and receipts with (HTTP 503)
 
 HTTP mapping happens once, in ``service/api/app.py``.
 """
@@ -42,6 +43,7 @@ __all__ = [
     "RuleSchemaError",
     "RuleSemanticError",
     "RuleSyntaxError",
+    "SigningKeyError",
     "StoreError",
     "UnknownProgramError",
 ]
@@ -150,3 +152,7 @@ class EngineDisagreementError(EngineError):
 
 class StoreError(HojoError):
     pass
+
+
+class SigningKeyError(HojoError):
+    """The operator's Ed25519 key (``HOJO_SIGNING_KEY_FILE``) is not configured or cannot be read."""

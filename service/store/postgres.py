@@ -35,6 +35,7 @@ class PostgresStore(SqlStore):
                 self._db.execute("SELECT pg_advisory_xact_lock(4242001)")
                 for statement in _SCHEMA:
                     self._db.execute(statement)
+                self._migrate()
         except psycopg.Error as exc:
             raise StoreError("記録先のデータベースを開けません", f"cannot open the store {_redacted(url)}: {exc}",
                              code="store_unavailable") from exc
@@ -45,6 +46,15 @@ class PostgresStore(SqlStore):
     def _begin_write(self) -> None:
         self._db.execute("BEGIN")
         self._db.execute("LOCK TABLE decisions IN SHARE ROW EXCLUSIVE MODE")
+
+    def _has_column(self, table: str, column: str) -> bool:
+        return self._db.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+                                "AND table_name = %s AND column_name = %s", (table, column)).fetchone() is not None
+
+    def _begin_tree(self) -> None:
+        # Appends lock ``decisions``; the tree has its own lock, so extending it never holds up a decision.
+        self._db.execute("BEGIN")
+        self._db.execute("LOCK TABLE log_tree IN SHARE ROW EXCLUSIVE MODE")
 
     def _in_transaction(self) -> bool:
         return bool(self._db.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)

@@ -7,6 +7,7 @@ Every statement is written once, here, with ``?`` placeholders.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -15,9 +16,10 @@ from time import perf_counter
 from typing import Any
 
 from ..kernel import metrics
-from ..kernel.canonical import canonical_json
+from ..kernel.canonical import canonical_json, sha256_hex
 from ..kernel.errors import DecisionNotFoundError, StoreError
-from .base import GENESIS_HASH, LogRow, Query, chain_hash, record_body
+from ..kernel.merkle import leaf_hash, node_hash
+from .base import GENESIS_HASH, LogRow, Query, chain_hash, record_body, record_kind
 
 __all__ = ["SqlStore", "schema_statements"]
 
@@ -32,7 +34,8 @@ def schema_statements(seq_type: str) -> tuple[str, ...]:
             path          TEXT NOT NULL,
             content       TEXT NOT NULL,
             facts_schema  TEXT NOT NULL DEFAULT '',
-            first_seen_at TEXT NOT NULL)""",
+            first_seen_at TEXT NOT NULL,
+            facts_schema_sha256 TEXT NOT NULL DEFAULT '')""",
         f"""CREATE TABLE IF NOT EXISTS decisions (
             seq           {seq_type} PRIMARY KEY,
             kind          TEXT NOT NULL DEFAULT 'decision',
@@ -48,9 +51,19 @@ def schema_statements(seq_type: str) -> tuple[str, ...]:
             hash          TEXT NOT NULL)""",
         "CREATE INDEX IF NOT EXISTS decisions_program_year ON decisions(program, fiscal_year)",
         "CREATE INDEX IF NOT EXISTS decisions_decided_at ON decisions(decided_at)",
+        # The Merkle tree over the log (RFC 9162): the hash of every complete subtree, written once and never
+        # changed, so a proof or a root reads O(log n) rows. Level 0 holds the leaf hashes.
+        f"""CREATE TABLE IF NOT EXISTS log_tree (
+            level         INTEGER NOT NULL,
+            idx           {seq_type} NOT NULL,
+            hash          TEXT NOT NULL,
+            PRIMARY KEY (level, idx))""",
+        f"""CREATE TABLE IF NOT EXISTS tree_heads (
+            tree_size     {seq_type} PRIMARY KEY,
+            head          TEXT NOT NULL)""",
     )
 
-_COLUMNS = ("seq, kind, decision_id, program, fiscal_year, rules_sha256, decided_at, facts, decision, "
+_COLUMNS = ("seq, kind, decision_id, program, fiscal_year, rules_version, rules_sha256, decided_at, facts, decision, "
             "prev_hash, hash")
 
 
@@ -90,8 +103,21 @@ class SqlStore:
         raise NotImplementedError
 
     def _insert_rule_version_sql(self) -> str:
-        return ("INSERT INTO rule_versions(sha256, program, version, path, content, facts_schema, first_seen_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING")
+        return ("INSERT INTO rule_versions(sha256, program, version, path, content, facts_schema, first_seen_at, "
+                "facts_schema_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING")
+
+    def _has_column(self, table: str, column: str) -> bool:
+        raise NotImplementedError
+
+    def _migrate(self) -> None:
+        """Bring a store made by an older hojo up to this schema (idempotent; run at open)."""
+        if not self._has_column("rule_versions", "facts_schema_sha256"):
+            # Stores from before facts schemas were hashed: the hash of each schema text as it stands at the
+            # upgrade; from then on an edited schema no longer matches (README, "Evidence").
+            self._execute("ALTER TABLE rule_versions ADD COLUMN facts_schema_sha256 TEXT NOT NULL DEFAULT ''")
+            for sha, schema in list(self._execute("SELECT sha256, facts_schema FROM rule_versions").fetchall()):
+                self._execute("UPDATE rule_versions SET facts_schema_sha256 = ? WHERE sha256 = ?",
+                              (schema_digest(schema), sha))
 
     # -- writing ---------------------------------------------------------------------------------------
     def save_rule_version(self, sha256: str, program: str, version: int, path: str, content: str,
@@ -99,10 +125,12 @@ class SqlStore:
         with self._lock:
             try:
                 self._execute(self._insert_rule_version_sql(),
-                              (sha256, program, version, path, content, facts_schema, datetime.now(UTC).isoformat()))
+                              (sha256, program, version, path, content, facts_schema, datetime.now(UTC).isoformat(),
+                               schema_digest(facts_schema)))
                 if facts_schema:  # a row first kept by append() (no schema text then) gets it now
-                    self._execute("UPDATE rule_versions SET facts_schema = ? WHERE sha256 = ? AND facts_schema = ''",
-                                  (facts_schema, sha256))
+                    self._execute("UPDATE rule_versions SET facts_schema = ?, facts_schema_sha256 = ? "
+                                  "WHERE sha256 = ? AND facts_schema = ''",
+                                  (facts_schema, schema_digest(facts_schema), sha256))
             except self.errors as exc:
                 raise StoreError("規則の版を記録できません", f"cannot keep the rule version: {exc}",
                                  code="store_write_failed") from exc
@@ -116,6 +144,9 @@ class SqlStore:
         only once its own record is committed, so "recorded before answered" holds for every one of them,
         and a failed commit fails every record of that transaction (none is kept, each caller gets a 503).
         """
+        if record_kind(decision) != kind:  # the kind column must be derivable from the hashed body
+            raise StoreError("記録の種類が本文と一致しません", f"a {kind!r} record whose body says "
+                             f"{record_kind(decision)!r}", code="store_kind_mismatch")
         started = perf_counter()
         ticket = _Pending(decision, facts, rule_text, kind)
         with self._queue_lock:
@@ -143,14 +174,14 @@ class SqlStore:
                 if decision["rules_sha256"] not in self._known_rules:
                     self._execute(self._insert_rule_version_sql(),
                                   (decision["rules_sha256"], decision["program"], decision["rules_version"], "",
-                                   ticket.rule_text, "", decision["decided_at"]))
+                                   ticket.rule_text, "", decision["decided_at"], ""))
                 seq += 1
                 digest = chain_hash(prev_hash, record_body(decision, ticket.facts))
                 self._execute(
-                    f"INSERT INTO decisions({_COLUMNS}, rules_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO decisions({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (seq, ticket.kind, decision["decision_id"], decision["program"], decision["fiscal_year"],
-                     decision["rules_sha256"], decision["decided_at"], canonical_json(ticket.facts),
-                     canonical_json(decision), prev_hash, digest, decision["rules_version"]))
+                     decision["rules_version"], decision["rules_sha256"], decision["decided_at"],
+                     canonical_json(ticket.facts), canonical_json(decision), prev_hash, digest))
                 entries.append({"seq": seq, "prev_hash": prev_hash, "hash": digest})
                 prev_hash = digest
             self._execute("COMMIT")
@@ -195,13 +226,13 @@ class SqlStore:
         return record
 
     def rule_version(self, sha256: str) -> dict[str, Any] | None:
-        rows = self._read("SELECT program, version, path, content, facts_schema FROM rule_versions WHERE sha256 = ?",
-                          (sha256,))
+        rows = self._read("SELECT program, version, path, content, facts_schema, facts_schema_sha256 "
+                          "FROM rule_versions WHERE sha256 = ?", (sha256,))
         if not rows:
             return None
-        program, version, path, content, facts_schema = rows[0]
+        program, version, path, content, facts_schema, schema_sha = rows[0]
         return {"sha256": sha256, "program": program, "version": int(version), "path": path, "content": content,
-                "facts_schema": facts_schema}
+                "facts_schema": facts_schema, "facts_schema_sha256": schema_sha}
 
     def rule_version_text(self, sha256: str) -> str | None:
         found = self.rule_version(sha256)
@@ -252,17 +283,156 @@ class SqlStore:
         """
         rows = self._read("SELECT seq FROM decisions ORDER BY seq DESC LIMIT 1")
         return int(rows[0][0]) if rows else 0
+    def rule_versions(self) -> Iterator[dict[str, Any]]:
+        """Every stored rule version with its texts and the sha256 each was kept under (for verify)."""
+        for sha, program, version, content, facts_schema, schema_sha in self._read(
+                "SELECT sha256, program, version, content, facts_schema, facts_schema_sha256 FROM rule_versions "
+                "ORDER BY program, version, sha256"):
+            yield {"sha256": sha, "program": program, "version": int(version), "content": content,
+                   "facts_schema": facts_schema, "facts_schema_sha256": schema_sha}
+
+    # -- the Merkle tree over the log (service/kernel/merkle.py) ---------------------------------------
+    def _begin_tree(self) -> None:
+        """Begin a transaction in which only this connection extends the tree."""
+        self._begin_write()
+
+    def _execute_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if self.placeholder != "?":
+            sql = sql.replace("?", self.placeholder)
+        self._conn().cursor().executemany(sql, rows)
+
+    def tree_size(self) -> int:
+        """How many records the stored tree holds as leaves (it trails the log until :meth:`extend_tree`)."""
+        # Leaves are written in order from 0, so the last index (one primary-key probe) gives the size.
+        return int(self._read("SELECT coalesce(max(idx) + 1, 0) FROM log_tree WHERE level = 0")[0][0])
+
+    def extend_tree(self, page: int = 20_000) -> int:
+        """Add every record appended since the last call as a leaf; return the tree's size.
+
+        A leaf is the record's chain hash (32 bytes), so the tree commits to every byte the chain does.
+        Only complete subtrees are written, each once: about two rows per record. The tree stops before a
+        gap in ``seq`` or an unreadable hash, which ``verify`` reports at that record.
+        """
+        while True:
+            # Read first, outside a write transaction: when the tree is current (most calls of the batch
+            # signer), no write lock is taken and no decision waits.
+            size = self.tree_size()
+            last = self._read("SELECT seq FROM decisions ORDER BY seq DESC LIMIT 1")
+            if not last or int(last[0][0]) <= size:
+                return size
+            with self._lock:
+                try:
+                    self._begin_tree()
+                    size = int(self._execute("SELECT coalesce(max(idx) + 1, 0) FROM log_tree WHERE level = 0"
+                                             ).fetchone()[0])
+                    new = self._execute("SELECT seq, hash FROM decisions WHERE seq > ? ORDER BY seq LIMIT ?",
+                                        (size, page)).fetchall()
+                    frontier: dict[int, bytes] = {}
+                    for level in range(size.bit_length()):
+                        if size >> level & 1:
+                            kept = self._execute("SELECT hash FROM log_tree WHERE level = ? AND idx = ?",
+                                                 (level, (size >> level) - 1)).fetchone()
+                            frontier[level] = bytes.fromhex(kept[0])
+                    nodes: list[tuple[int, int, str]] = []
+                    stopped = False
+                    for seq, digest in new:
+                        try:
+                            current = leaf_hash(bytes.fromhex(digest))
+                        except ValueError:
+                            current = b""
+                        if int(seq) != size + 1 or len(current) != 32 or len(digest) != 64:
+                            stopped = True
+                            break
+                        nodes.append((0, size, current.hex()))
+                        level = 0
+                        while level in frontier:
+                            current = node_hash(frontier.pop(level), current)
+                            level += 1
+                            nodes.append((level, ((size + 1) >> level) - 1, current.hex()))
+                        frontier[level] = current
+                        size += 1
+                    if nodes:
+                        self._execute_many("INSERT INTO log_tree(level, idx, hash) VALUES (?, ?, ?)", nodes)
+                    self._execute("COMMIT")
+                except self.errors as exc:
+                    self._roll_back()
+                    raise StoreError("記録のハッシュ木を更新できません", f"cannot extend the log's tree: {exc}",
+                                     code="store_write_failed") from exc
+            if stopped or len(new) < page:
+                return size
+
+    def tree_node(self, level: int, index: int) -> bytes:
+        """The stored hash of a complete subtree (``service.kernel.merkle.MerkleReader`` reads through this)."""
+        rows = self._read("SELECT hash FROM log_tree WHERE level = ? AND idx = ?", (level, index))
+        if not rows:
+            raise StoreError("記録のハッシュ木が欠けています", f"the log's tree has no node ({level}, {index})",
+                             code="tree_node_missing")
+        return bytes.fromhex(str(rows[0][0]))
+
+    def tree_level(self, level: int, page_size: int = 10_000) -> Iterator[tuple[int, bytes]]:
+        """Every stored node of one level of the tree, by index (for verify), a page at a time."""
+        after = -1
+        while True:
+            page = self._read("SELECT idx, hash FROM log_tree WHERE level = ? AND idx > ? ORDER BY idx LIMIT ?",
+                              (level, after, page_size))
+            for idx, digest in page:
+                yield int(idx), bytes.fromhex(str(digest))
+            if len(page) < page_size:
+                return
+            after = int(page[-1][0])
+
+    def chain_hashes(self, page_size: int = 10_000) -> Iterator[tuple[int, str]]:
+        """(seq, hash) of every record, in order: the leaves the tree is built over."""
+        after = 0
+        while True:
+            page = self._read("SELECT seq, hash FROM decisions WHERE seq > ? ORDER BY seq LIMIT ?", (after, page_size))
+            for seq, digest in page:
+                yield int(seq), str(digest)
+            if len(page) < page_size:
+                return
+            after = int(page[-1][0])
+
+    def save_tree_head(self, tree_size: int, head: Mapping[str, Any]) -> None:
+        """Keep a signed tree head (idempotent: the first head of a size is kept)."""
+        with self._lock:
+            try:
+                self._execute("INSERT INTO tree_heads(tree_size, head) VALUES (?, ?) "
+                              "ON CONFLICT (tree_size) DO NOTHING", (tree_size, canonical_json(head)))
+            except self.errors as exc:
+                raise StoreError("署名付きの木の先頭を記録できません", f"cannot keep the tree head: {exc}",
+                                 code="store_write_failed") from exc
+
+    def latest_tree_head(self) -> dict[str, Any] | None:
+        rows = self._read("SELECT head FROM tree_heads ORDER BY tree_size DESC LIMIT 1")
+        return json.loads(rows[0][0]) if rows else None
+
+    def tree_heads(self) -> list[dict[str, Any]]:
+        return [json.loads(text) for (text,) in self._read("SELECT head FROM tree_heads ORDER BY tree_size")]
+
+    def hash_at(self, seq: int) -> str | None:
+        """The stored chain hash of record ``seq`` (the chain head at ``seq`` records)."""
+        rows = self._read("SELECT hash FROM decisions WHERE seq = ?", (seq,))
+        return str(rows[0][0]) if rows else None
+
+    def row_at(self, seq: int) -> LogRow | None:
+        rows = self._read(f"SELECT {_COLUMNS} FROM decisions WHERE seq = ?", (seq,))
+        return _row(rows[0]) if rows else None
+
+    def row_of(self, decision_id: str) -> LogRow | None:
+        rows = self._read(f"SELECT {_COLUMNS} FROM decisions WHERE decision_id = ?", (decision_id,))
+        return _row(rows[0]) if rows else None
 
     # -- archive: the whole store as JSON lines, and back ----------------------------------------------
     def dump(self) -> Iterator[dict[str, Any]]:
         """Yield every rule version, then every log row with all its columns, verbatim (an archive)."""
-        for sha, program, version, path, content, facts_schema, first_seen in self._read(
-                "SELECT sha256, program, version, path, content, facts_schema, first_seen_at FROM rule_versions "
-                "ORDER BY sha256"):
+        for sha, program, version, path, content, facts_schema, first_seen, schema_sha in self._read(
+                "SELECT sha256, program, version, path, content, facts_schema, first_seen_at, facts_schema_sha256 "
+                "FROM rule_versions ORDER BY sha256"):
             yield {"rule_version": {"sha256": sha, "program": program, "version": int(version), "path": path,
-                                    "content": content, "facts_schema": facts_schema, "first_seen_at": first_seen}}
-        for raw in self._read(f"SELECT {_COLUMNS}, rules_version FROM decisions ORDER BY seq"):
-            yield {"row": dict(zip((*_COLUMNS.split(", "), "rules_version"), raw, strict=True))}
+                                    "content": content, "facts_schema": facts_schema, "first_seen_at": first_seen,
+                                    "facts_schema_sha256": schema_sha}}
+        for raw in self._read(f"SELECT {_COLUMNS} FROM decisions ORDER BY seq"):
+            yield {"row": dict(zip(_COLUMNS.split(", "), raw, strict=True))}
 
     def restore(self, items: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> int:
         """Load an archive from :meth:`dump` into this empty store, byte for byte; return the rows loaded."""
@@ -275,9 +445,11 @@ class SqlStore:
                 for item in items:
                     if "rule_version" in item:
                         rv = item["rule_version"]
+                        # An archive from before schemas were hashed: the hash of the schema as archived.
                         self._execute(self._insert_rule_version_sql(),
                                       (rv["sha256"], rv["program"], rv["version"], rv["path"], rv["content"],
-                                       rv["facts_schema"], rv["first_seen_at"]))
+                                       rv["facts_schema"], rv["first_seen_at"],
+                                       rv.get("facts_schema_sha256", schema_digest(rv["facts_schema"]))))
                     else:
                         row = item["row"]
                         names = list(row)
@@ -308,7 +480,12 @@ class _Pending:
 
 
 def _row(raw: Any) -> LogRow:
-    seq, kind, record_id, program, fiscal_year, sha, decided_at, facts, decision, prev_hash, digest = raw
+    seq, kind, record_id, program, fiscal_year, version, sha, decided_at, facts, decision, prev_hash, digest = raw
     return LogRow(seq=int(seq), kind=kind, record_id=record_id, program=program, fiscal_year=int(fiscal_year),
-                  rules_sha256=sha, decided_at=decided_at, facts_text=facts, decision_text=decision,
-                  prev_hash=prev_hash, hash=digest)
+                  rules_version=int(version), rules_sha256=sha, decided_at=decided_at, facts_text=facts,
+                  decision_text=decision, prev_hash=prev_hash, hash=digest)
+
+
+def schema_digest(facts_schema: str) -> str:
+    """The sha256 kept for a facts schema text; none for a version kept before its schema was known."""
+    return sha256_hex(facts_schema) if facts_schema else ""

@@ -34,6 +34,7 @@ class SqliteStore(SqlStore):
             self._db.execute("PRAGMA foreign_keys=ON")
             for statement in _SCHEMA:
                 self._db.execute(statement)
+            self._migrate()
         except sqlite3.Error as exc:
             raise StoreError("記録先のデータベースを開けません", f"cannot open the store {path!r}: {exc}",
                              code="store_unavailable") from exc
@@ -43,6 +44,9 @@ class SqliteStore(SqlStore):
 
     def _begin_write(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
+
+    def _has_column(self, table: str, column: str) -> bool:
+        return any(row[1] == column for row in self._db.execute(f"PRAGMA table_info({table})").fetchall())
 
     def _in_transaction(self) -> bool:
         return self._db.in_transaction

@@ -78,6 +78,7 @@ table.reasons td:first-child, table.programs td:nth-child(3) { white-space:nowra
 .result .amount { font-size:26px; font-weight:bold; }
 .error { background:#fdecea; border:1px solid #f3b8b2; color:#7a1a12; padding:10px 14px; border-radius:6px;
   margin:10px 0; }
+.tampered { background:#7a1a12; color:#fff; padding:10px 14px; border-radius:6px; margin:10px 0; font-weight:bold; }
 .notice { background:#eaf4ea; border:1px solid #b5dbb8; padding:10px 14px; border-radius:6px; margin:10px 0; }
 form.facts label { display:block; margin:8px 0 2px; font-weight:600; }
 form.facts .hint { font-weight:normal; color:var(--muted); font-size:12px; }

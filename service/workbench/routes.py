@@ -526,7 +526,9 @@ def router() -> APIRouter:
                 try:
                     decision = service.decide({"program": program, "fiscal_year": year, "facts": values},
                                               requested_by=principal.name)
-                    result = _decision_html(decision, lg)
+                    result = _decision_html(decision, lg) + (
+                        f'<p><a href="{esc(link("/workbench/decisions/" + decision["decision_id"], lg))}">'
+                        f'{tr(lg, "記録された判定を見る", "see the recorded decision")}</a></p>')
                 except HojoError as exc:
                     result, status = error_box(exc, lg), _status(exc)
         name = entry["name_ja"] if lg == "ja" else entry["name_en"]
@@ -666,6 +668,38 @@ def router() -> APIRouter:
                     + f"<h2>v{old} → v{new}（{len(changes)} {tr(lg, '件', 'changes')}）</h2>"
                     + _changes_html(changes, lg))
             return _html(request, lg, tr(lg, "版の比較", "Compare versions"), body)
+        return _safe(request, lg, ANYONE, build)
+
+    @pages.get("/decisions/{decision_id}", response_class=HTMLResponse)
+    def decision_page(request: Request, decision_id: str, lang: str | None = None) -> HTMLResponse:
+        """A recorded decision, checked as it is read: a record that fails its check is flagged first."""
+        lg = lang_of(lang)
+
+        def build(principal: Principal) -> HTMLResponse:
+            record = request.app.state.service.get(decision_id)
+            if not principal.has(AUDIT) and record.get("requested_by") != principal.name:
+                raise DecisionNotFoundError(f"判定 {decision_id} はありません", f"no decision {decision_id}",
+                                            code="decision_not_found")
+            integrity = record["integrity"]
+            out = [f"<h1>{tr(lg, '記録された判定', 'Recorded decision')}</h1>"]
+            if not integrity["ok"]:
+                out.append('<div class="tampered" id="integrity">' + tr(
+                    lg, "改ざんの疑い：この記録は検査に失敗しました。下の内容を判定結果として扱わないでください。",
+                    "Tampered: this record failed its integrity check. Do not take what follows as the decision "
+                    "made.") + "<ul>" + "".join(
+                    f"<li><code>{esc(p['code'])}</code> {esc(p['message_ja'] if lg == 'ja' else p['message_en'])}</li>"
+                    for p in integrity["problems"]) + "</ul></div>")
+            else:
+                out.append('<div class="notice" id="integrity">' + tr(
+                    lg, "この記録のハッシュ・前の記録とのつながり・ハッシュ木の葉を確認しました。",
+                    "This record's hash, its link to the record before it and its leaf in the log's tree were "
+                    "checked.") + "</div>")
+            if "eligible" in record and "reasons" in record:
+                out.append(_decision_html(record, lg))
+            else:  # a publication or an allocation: shown as recorded
+                out.append(f'<pre class="card">{esc(json.dumps(record, ensure_ascii=False, indent=2))}</pre>')
+            out.append(f'<p class="mono">seq {esc(record["log"]["seq"])} · hash {esc(record["log"]["hash"])}</p>')
+            return _html(request, lg, tr(lg, "記録された判定", "Recorded decision"), "".join(out))
         return _safe(request, lg, ANYONE, build)
 
     @pages.get("/login", response_class=HTMLResponse)
