@@ -235,10 +235,14 @@ def _console(stderr: bool = False) -> Any:
     """A rich console; off a terminal (a pipe, a CI log) it is wide and colourless, so lines are not cut."""
     from rich.console import Console
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # rich exits 1; a closed pipe ends the command quietly with 141 (main)
+            raise BrokenPipeError
+
     stream = sys.stderr if stderr else sys.stdout
     if stream.isatty():
-        return Console(file=stream)
-    return Console(file=stream, width=200, no_color=True, highlight=False)
+        return _Console(file=stream)
+    return _Console(file=stream, width=200, no_color=True, highlight=False)
 
 
 def _service(args: argparse.Namespace) -> Any:
