@@ -240,6 +240,10 @@ class SqlStore:
     def count(self) -> int:
         return int(self._read("SELECT count(*) FROM decisions")[0][0])
 
+    def last_seq(self) -> int:
+        """The seq of the newest record (0 for an empty log): one index lookup, cheap enough to poll."""
+        return int(self._read("SELECT max(seq) FROM decisions")[0][0] or 0)
+
     # -- archive: the whole store as JSON lines, and back ----------------------------------------------
     def dump(self) -> Iterator[dict[str, Any]]:
         """Yield every rule version, then every log row with all its columns, verbatim (an archive)."""

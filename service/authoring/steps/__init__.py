@@ -104,7 +104,9 @@ _FIELD = re.compile(r"\{(\w+)(?::d)?\}")
 
 def _compile(template: str) -> tuple[re.Pattern[str], dict[str, Callable[[str], Any]]]:
     """``制度 "{program}" の{fy}に申請する`` → a full-match regular expression and the integer fields."""
-    parts, converters, at = [], {}, 0
+    parts: list[str] = []
+    converters: dict[str, Callable[[str], Any]] = {}
+    at = 0
     for found in _FIELD.finditer(template):
         parts.append(re.escape(template[at:found.start()]))
         name = found.group(1)

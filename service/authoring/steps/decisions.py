@@ -48,7 +48,8 @@ def _differential(w: World) -> None:
         return
     body = w.ctx["response"].json()
     rv = w.rulebook().programs[body["program"]][body["rules_version"]]
-    expect(body["rules_sha256"], rv.sha256, "判定に使われた規則の版（sha256）", "the rule version's sha256 the target used")
+    expect(body["rules_sha256"], rv.sha256, "判定に使われた規則の版（sha256）",
+           "the sha256 of the rule version the target used")
     facts = validate_facts(rv, w.ctx["request"]["facts"])
     derived, _ = derive_values(rv, facts)
     expected = fired_rules(rv, facts, derived)
@@ -182,7 +183,7 @@ def _component(w: World, component: str) -> dict[str, Any]:
     if entry is None:
         raise StepMismatch("内訳の項目", "the breakdown's components", component,
                            [b["component"] for b in ok(w)["breakdown"]])
-    return entry
+    return dict(entry)
 
 
 @step("then", '内訳 "{component}" は {amount} 円である')
@@ -225,15 +226,15 @@ def _tier(w: World, option: str) -> None:
 @step("then", '未確定の点 "{question}" が示される')
 def _open_question(w: World, question: str) -> None:
     entry = _reason(w, "open_question", question)
-    expect((entry["outcome"], entry["message_ja"].startswith("未確定")), ("undetermined", True), f"未確定の点 {question}",
-           f"open question {question}")
+    expect((entry["outcome"], entry["message_ja"].startswith("未確定")), ("undetermined", True),
+           f"未確定の点 {question}", f"open question {question}")
 
 
 @step("then", '読み方の前提 "{assumption}" が示される')
 def _assumption(w: World, assumption: str) -> None:
     entry = _reason(w, "assumption", assumption)
-    expect((entry["outcome"], entry["message_ja"].startswith("読み方の前提")), ("applied", True), f"読み方の前提 {assumption}",
-           f"assumption {assumption}")
+    expect((entry["outcome"], entry["message_ja"].startswith("読み方の前提")), ("applied", True),
+           f"読み方の前提 {assumption}", f"assumption {assumption}")
 
 
 @step("then", "すべての理由が日本語と英語で示され、出典の行を引用している")
