@@ -102,10 +102,10 @@ def test_cli_publishes_the_fy2024_correction_and_running_servers_decide_under_it
         assert result["seconds"]["total"] <= 60 and wall <= 60, (result["seconds"], wall)
         assert "live in the running service(s) on this store within 5 s" in published.stderr
         assert "features" in published.stderr and "54/54" in published.stderr  # the rich progress bar
-        print(f"publish: {result['seconds']} (wall {wall:.1f} s with interpreter start)")
+        sys.stderr.write(f"publish: {result['seconds']} (wall {wall:.1f} s with interpreter start)\n")
 
         live = wait_for_ruleset(base, f"{PROGRAM}@3")
-        print(f"live after {time.monotonic() - published_at:.1f} s ({workers} worker(s))")
+        sys.stderr.write(f"live after {time.monotonic() - published_at:.1f} s ({workers} worker(s))\n")
         assert live <= 15
         # every new connection (spread over the workers by the kernel) now decides under v3, same figure
         for _ in range(12):
