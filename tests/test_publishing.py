@@ -246,13 +246,13 @@ def test_a_failing_scenario_is_reported_with_its_step_expected_and_got(client: T
 
 
 def test_a_service_on_the_same_store_picks_up_a_publication_without_the_file(
-        tmp_path: Path, rules: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Host B has no v3 file in its rules/: it reads the publication and the text from the store."""
+        tmp_path: Path, rules: Path, monkeypatch: pytest.MonkeyPatch, store_url: str) -> None:
+    """Host B has no v3 file in its rules/: it reads the publication and the text from the store (both backends)."""
     monkeypatch.setenv("HOJO_IMPACT_DIR", str(tmp_path / "impact"))
     monkeypatch.setenv("HOJO_PUBLICATION_POLL_SECONDS", "0.2")
     other = tmp_path / "other-rules"
     shutil.copytree(REPO / "rules", other)
-    db = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    db = store_url
     host_a = create_app(paths=Paths(rules=rules, schemas=REPO / "schemas", seeds=REPO / "seeds"), db_url=db)
     host_b = create_app(paths=Paths(rules=other, schemas=REPO / "schemas", seeds=REPO / "seeds"), db_url=db)
     with TestClient(host_a) as a, TestClient(host_b) as b:
