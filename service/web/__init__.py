@@ -1,4 +1,5 @@
-"""What every HTTP face shares: roles and tokens (``auth``) and strict request bodies (``body``).
+"""What every HTTP face shares: roles and tokens (``auth``), strict request bodies (``body``), and an in-process
+ASGI client (``inprocess``) through which publishing runs the features against an app without a socket.
 
 May import: the services below it (``service.decisions`` and lower) and ``service.kernel``; never
 ``service.api`` or ``service.workbench``, which both build on it.
