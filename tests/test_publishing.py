@@ -107,6 +107,12 @@ def test_cli_publishes_the_fy2024_correction_and_running_servers_decide_under_it
         live = wait_for_ruleset(base, f"{PROGRAM}@3")
         sys.stderr.write(f"live after {time.monotonic() - published_at:.1f} s ({workers} worker(s))\n")
         assert live <= 15
+        # each worker says so in the server's log when it has loaded v3 from the store
+        log = db.with_suffix(".log")
+        loaded = f"now deciding under {PROGRAM}@3 (published elsewhere, sha256 {result['sha256'][:12]})"
+        while log.read_text(encoding="utf-8").count(loaded) < workers:
+            assert time.monotonic() - published_at < 15, log.read_text(encoding="utf-8")
+            time.sleep(0.1)
         # every new connection (spread over the workers by the kernel) now decides under v3, same figure
         for _ in range(12):
             after = decide(base)
