@@ -129,6 +129,11 @@ class InProcessClient:
             elif message["type"] == "http.response.body":
                 chunks.append(bytes(message.get("body", b"")))
 
-        await self._app(scope, receive, send)
+        try:
+            await self._app(scope, receive, send)
+        except Exception:
+            # Starlette re-raises an unexpected error after sending its 500; a server would answer just that.
+            if not chunks:
+                raise
         response.content = b"".join(chunks)
         return response
