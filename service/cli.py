@@ -141,20 +141,35 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _check_features(paths: Paths, programs: list[str]) -> int:
-    """``hojo check --features [PROGRAM ...]``: the features (in-process) against ``paths.rules``."""
-    import subprocess
+    """``hojo check --features [PROGRAM ...]``: the features, run in-process by the service, against ``paths``."""
+    from .api.app import feature_target
+    from .authoring.features import program_scenarios, run_scenarios
 
-    repo = Path(__file__).resolve().parent.parent
-    selection = "in-process" + (" and (" + " or ".join(programs) + ")" if programs else "")
-    env = {k: v for k, v in os.environ.items() if k != "HOJO_TOKENS_FILE"}  # the specification runs open
-    env["HOJO_RULES_DIR"] = str(paths.rules.resolve())
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_features.py",
-                          "-k", selection], cwd=repo, env=env, text=True, capture_output=True)
-    lines = run.stdout.strip().splitlines()
-    if run.returncode != 0:
-        print("\n".join(lines[-30:]))
-    print(f"hojo check --features: {lines[-1] if lines else run.stderr.strip()[-300:]}")
-    return 0 if run.returncode == 0 else 1
+    selected = [s for s in program_scenarios(paths.features)
+                if not programs or any(program in s.tags for program in programs)]
+    with _progress() as bar, feature_target(paths) as target:
+        task = bar.add_task("features", total=len(selected))
+        report = run_scenarios(selected, target, paths,
+                               progress=lambda done, total, _: bar.update(task, completed=done))
+    for failure in report.failures:
+        _print_failure(failure)
+    print(f"hojo check --features: {report.summary()}")
+    return 0 if report.ok else 1
+
+
+def _print_failure(failure: dict[str, Any]) -> None:
+    print(f"FAILED {failure['feature']}:{failure['scenario_line']} {failure['scenario']}\n"
+          f"    {failure['step']}  (line {failure['step_line']})\n"
+          f"    {failure['message_en']} / {failure['message_ja']}\n"
+          f"    expected: {failure['expected']}\n    got:      {failure['got']}")
+
+
+def _progress() -> Any:
+    """A rich progress bar on stderr (stage, bar, count, time), also when stderr is not a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description:>9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=_console(stderr=True), transient=False)
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -405,13 +420,40 @@ def _impact(service: Any, args: argparse.Namespace) -> int:
 
 
 def _publish(service: Any, args: argparse.Namespace) -> int:
-    from .authoring.publishing import publish
+    """``hojo publish FILE``: check, features (in-process), impact, publish, lock and log; progress on stderr."""
+    import getpass
+    import time
 
+    from .api.app import feature_target
+    from .authoring.drafting import publish_draft
+    from .authoring.publishing import PublishError
+
+    started = time.monotonic()
     paths = service.paths
-    with _Bar("impact") as bar:
-        result = publish(Path(args.file).resolve(), paths.rules.resolve(), paths.schemas, paths.seeds,
-                         impact=lambda rv: service.auditor.impact([rv], progress=bar), report_dir=Path(args.report_dir))
+    path = Path(args.file).resolve()
+    rules = paths.rules.resolve()
+    if path.parent.parent != rules or not path.stem[1:].isdigit():
+        print(f"hojo publish: {args.file} is not a rules/<program>/v<N>.yaml under {rules}", file=sys.stderr)
+        return 2
+    with _progress() as bar:
+        tasks: dict[str, Any] = {}
+
+        def shown(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        try:
+            result = publish_draft(service, paths, path.parent.name, int(path.stem[1:]), None,
+                                   f"cli:{getpass.getuser()}", Path(args.report_dir), feature_target,
+                                   progress=shown)
+        except PublishError as exc:
+            for failure in exc.details.get("features", {}).get("failures", []):
+                _print_failure(failure)
+            raise
     _print_json(result)
+    print(f"hojo publish: {result['published']} published in {time.monotonic() - started:.1f} s "
+          f"(features {result['features']}); {result['live_en']}", file=sys.stderr)
     return 0
 
 

@@ -6,6 +6,8 @@ Shared by the HTTP API and the CLI, so ``hojo decide`` and ``POST /v1/decisions`
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,12 +19,14 @@ from .audit.integrity import record_integrity
 from .core.decide import Decider
 from .kernel import metrics
 from .kernel.config import Paths
-from .kernel.errors import DecisionNotFoundError, InvalidRequestError
+from .kernel.errors import DecisionNotFoundError, HojoError, InvalidRequestError
 from .lang.facts import StrictValidator, problems_of
 from .rulebook.registry import Rulebook
-from .store import SqlStore
+from .store import Query, SqlStore
 
 __all__ = ["DecisionService"]
+
+log = logging.getLogger("hojo")
 
 _FIELD_ORDER = ("decision_id", "program", "fiscal_year", "rules_version", "rules_sha256", "ruleset", "eligible",
                 "amount_yen", "cap_yen", "results", "breakdown", "reasons", "decided_at", "requested_by")
@@ -41,6 +45,44 @@ class DecisionService:
         self._envelope = StrictValidator(schema)
         for rv in rulebook.all_versions():
             store.save_rule_version(rv.sha256, rv.program, rv.version, rv.path, rv.text, rv.facts_schema_text)
+        #: the log is read for publications up to this seq (``load_publications``)
+        self._publications_seen = 0
+        self._publications_lock = threading.Lock()
+
+    def load_publications(self) -> list[str]:
+        """Register every version published on this store since the last call, by any process; return their names.
+
+        A publication is a ``publish`` record of the log; its rule text is read from the store's
+        ``rule_versions`` and checked against its sha256, so a version published by the CLI, another worker or
+        another host decides here too, without a restart and without the file in this host's ``rules/``.
+        """
+        with self._publications_lock:
+            head = self.store.last_seq()
+            if head <= self._publications_seen:
+                return []
+            loaded, seen = [], head
+            for row in self.store.rows(Query(kind="publish", after_seq=self._publications_seen)):
+                seen = max(seen, row.seq)
+                name = self._load_publication(row.program, row.rules_sha256)
+                if name:
+                    loaded.append(name)
+            self._publications_seen = seen
+            return loaded
+
+    def _load_publication(self, program: str, sha256: str) -> str | None:
+        if any(rv.sha256 == sha256 for rv in self.rulebook.programs.get(program, {}).values()):
+            return None
+        try:
+            rv = self.auditor.stored_version(sha256)  # compiled from the stored text, refused if it was altered
+            if rv.program != program or rv.status != "published":
+                raise ValueError(f"the stored text of {sha256[:12]} is not a published version of {program}")
+            self.decider.add_version(rv)
+        except (HojoError, ValueError) as exc:
+            # One bad record must not stop the others (nor the service); the operator sees why.
+            log.error("publication of %s (%s) not loaded: %s", program, sha256[:12], exc)
+            return None
+        log.warning("now deciding under %s (published elsewhere, sha256 %s)", rv.name, sha256[:12])
+        return rv.name
 
     def decide(self, request: Any, requested_by: str = "cli") -> dict[str, Any]:
         """Decide ``{"program", "fiscal_year", "facts"[, "version"]}``, record it, and return the decision."""

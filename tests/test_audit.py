@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
 from service.api import create_app
+from service.api.app import feature_target
 from service.authoring.publishing import PublishError, check_lock, publish, read_lock
 from service.decisions import DecisionService
 from service.kernel.config import Paths
@@ -223,9 +224,9 @@ def test_publish_runs_the_features_writes_the_impact_report_then_locks(tmp_path:
     service = service_for(store, rules)
     service.decide(request(2024))
     published_before = REGISTRY.get_sample_value("hojo_publishes_total", {"program": MUNICIPAL}) or 0
-    result = publish(target, rules, REPO / "schemas", REPO / "seeds",
-                     impact=lambda rv: service.auditor.impact([rv]), report_dir=tmp_path / "impact",
-                     on=date(2026, 12, 2))
+    paths = Paths(rules=rules, schemas=REPO / "schemas", seeds=REPO / "seeds")
+    result = publish(target, paths, impact=lambda rv: service.auditor.impact([rv]), report_dir=tmp_path / "impact",
+                     target=feature_target, on=date(2026, 12, 2))
     assert result["published"] == f"{MUNICIPAL}@3"
     assert REGISTRY.get_sample_value("hojo_publishes_total", {"program": MUNICIPAL}) == published_before + 1
     assert "passed" in result["features"]
@@ -236,7 +237,7 @@ def test_publish_runs_the_features_writes_the_impact_report_then_locks(tmp_path:
     assert read_lock(rules)[f"{MUNICIPAL}@3"] == load_rule_text(
         text, "x", REPO / "schemas", REPO / "seeds").sha256
     with pytest.raises(PublishError) as again:
-        publish(target, rules, REPO / "schemas", REPO / "seeds", impact=lambda rv: {}, report_dir=tmp_path)
+        publish(target, paths, impact=lambda rv: {}, report_dir=tmp_path, target=feature_target)
     assert again.value.code == "not_a_draft"
 
 
@@ -244,15 +245,19 @@ def test_publish_refuses_a_draft_whose_features_fail(tmp_path: Path, store: SqlS
     rules = tmp_path / "rules"
     shutil.copytree(REPO / "rules", rules)
     target = rules / MUNICIPAL / "v3.yaml"
-    # In force for FY2024, so the features' 4,500千円 band edge scenarios now fail.
-    target.write_text((draft_folder(tmp_path) / MUNICIPAL / "v3.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    # In force for FY2024 (a correction of v2), so the features' 4,500千円 band edge scenarios now fail.
+    target.write_text((draft_folder(tmp_path) / MUNICIPAL / "v3.yaml").read_text(encoding="utf-8").replace(
+        "status: draft\n", "status: draft\nsupersedes: 2\nchange_reason: {ja: 基準額①の改定, en: amount ① revised}\n"),
+        encoding="utf-8")
     before = target.read_text(encoding="utf-8")
     published_before = REGISTRY.get_sample_value("hojo_publishes_total", {"program": MUNICIPAL})
     with pytest.raises(PublishError) as caught:
-        publish(target, rules, REPO / "schemas", REPO / "seeds", impact=lambda rv: {"total": {}},
-                report_dir=tmp_path / "impact")
+        publish(target, Paths(rules=rules, schemas=REPO / "schemas", seeds=REPO / "seeds"),
+                impact=lambda rv: {"total": {}}, report_dir=tmp_path / "impact", target=feature_target)
     assert caught.value.code == "features_failed"
     assert REGISTRY.get_sample_value("hojo_publishes_total", {"program": MUNICIPAL}) == published_before
+    failures = caught.value.details["features"]["failures"]
+    assert failures and all(f["step"] and f["expected"] and f["got"] for f in failures)
     assert target.read_text(encoding="utf-8") == before and f"{MUNICIPAL}@3" not in read_lock(rules)
     assert not (tmp_path / "impact").exists()
 

@@ -16,7 +16,8 @@ def test_an_undefined_step_fails_the_run(tmp_path: Path) -> None:
         "    前提 制度 \"kokuho_healthup_municipal\" の令和6年度に申請する\n"
         "    もし 誰も実装していない文を書く\n", encoding="utf-8")
     (tmp_path / "test_bind.py").write_text(
-        "from pytest_bdd import scenarios\npytest_plugins = ['tests.steps.decision_steps']\nscenarios('.')\n",
+        "import pytest\nfrom pytest_bdd import scenarios\npytest_plugins = ['tests.steps.bindings']\nscenarios('.')\n"
+        "@pytest.fixture\ndef client():\n    return None\n",
         encoding="utf-8")
     (tmp_path / "pytest.ini").write_text("[pytest]\nbdd_features_base_dir = features/\n", encoding="utf-8")
     result = subprocess.run(

@@ -1,6 +1,7 @@
 """Binds every ``.feature`` under ``features/`` (one ``scenarios`` call, so none is left out).
 
-The steps live in ``tests/steps/`` and are loaded as a plugin by ``conftest.py``.
+The steps are the service's own (``service/authoring/steps``), bound by ``tests/steps/bindings.py`` (a
+plugin of ``conftest.py``).
 
 A step with no definition fails the run (pytest-bdd raises ``StepDefinitionNotFoundError``).
 """

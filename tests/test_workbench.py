@@ -41,10 +41,16 @@ def v2_text() -> str:
     return (REPO / "rules" / PROGRAM / "v2.yaml").read_text(encoding="utf-8")
 
 
+CORRECTION = "supersedes: 2\nchange_reason: {ja: 基準額①の訂正, en: reference amount ① corrected}\n"
+
+
 def draft(amount: int = 5000, fiscal_year: int = 2024) -> str:
-    """Draft v3 of the program: 基準額① 1～5万人未満 at ``amount`` 千円, in force for ``fiscal_year``."""
-    text = v2_text().replace('version: 2\nstatus: published\npublished_at: "2026-11-22"\n',
-                             "version: 3\nstatus: draft\n")
+    """Draft v3 of the program: 基準額① 1～5万人未満 at ``amount`` 千円, in force for ``fiscal_year``.
+
+    In force for FY2024 it overlaps the published v2, so it is a correction: ``supersedes: 2`` and a reason.
+    """
+    head = "version: 3\nstatus: draft\n" + (CORRECTION if fiscal_year == 2024 else "")
+    text = v2_text().replace('version: 2\nstatus: published\npublished_at: "2026-11-22"\n', head)
     assert BAND_LINE in text and "status: draft" in text
     text = text.replace(BAND_LINE, BAND_LINE.replace("amount: 4500", f"amount: {amount}"), 1)
     return text.replace("effective: {from_fiscal_year: 2024, to_fiscal_year: 2024}",

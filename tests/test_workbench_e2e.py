@@ -186,8 +186,15 @@ def test_edit_a_draft_band_amount_and_see_the_impact(server: dict[str, Any], pag
     assert marked is not None and abs(int(marked) - line) <= 1
     assert "● " in page.inner_text("#gutter")
     shot(page, "07-draft-problems")
-    # the band amount 4,500 → 5,000千円
-    page.fill("#draft", text.replace(BAND, BAND.replace("amount: 4500", "amount: 5000"), 1))
+    # the band amount 4,500 → 5,000千円 for FY2024: a correction of v2, refused until it says so
+    raised = text.replace(BAND, BAND.replace("amount: 4500", "amount: 5000"), 1)
+    page.fill("#draft", raised)
+    page.click("#action-check")
+    page.wait_for_selector("#check-problems")
+    problems = page.inner_text("#check-problems")
+    assert "overlap_needs_supersedes" in problems and "supersedes: 2" in problems, problems
+    page.fill("#draft", raised.replace("status: draft\n", "status: draft\nsupersedes: 2\n"
+                                       "change_reason: {ja: 基準額①の改定, en: reference amount ① revised}\n", 1))
     page.click("#action-check")
     page.wait_for_selector("#check-ok")
     assert "基準額① 1～5万人未満: 4,500千円 → 5,000千円" in page.inner_text("#changes")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import tempfile
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..audit.evidence import Notary, load_private_key
+from ..authoring.features import FeatureTarget
 from ..decisions import DecisionService
 from ..kernel import logs, metrics
 from ..kernel.config import Paths, default_db_url
@@ -30,10 +33,11 @@ from ..kernel.errors import (
 from ..rulebook.registry import Rulebook
 from ..store import open_store
 from ..web.auth import AuthError, ForbiddenError, TokenTable
+from ..web.inprocess import InProcessClient
 from ..web.observe import RequestObserver
 from . import audit, decisions, evidence, ops, programs
 
-__all__ = ["app_from_env", "create_app"]
+__all__ = ["app_from_env", "create_app", "feature_target"]
 
 log = logging.getLogger("hojo")
 
@@ -47,11 +51,28 @@ def _status(exc: HojoError) -> int:
     return next((status for cls, status in _STATUS if isinstance(exc, cls)), 500)
 
 
+def poll_seconds() -> float:
+    """How often a running service reads the log for new publications (``HOJO_PUBLICATION_POLL_SECONDS``)."""
+    return float(os.environ.get("HOJO_PUBLICATION_POLL_SECONDS", "1"))
+
+
+def _follow_publications(service: DecisionService, stop: threading.Event) -> None:
+    """Every ``poll_seconds()``: register the versions published since (off the request path)."""
+    while not stop.wait(poll_seconds()):
+        try:
+            service.load_publications()
+        except Exception:  # a store hiccup must not end the loop: the next poll tries again
+            log.exception("reading the log for publications failed")
+
+
 def create_app(paths: Paths | None = None, db_url: str | None = None, differential: bool = False,
-               tokens: TokenTable | None = None, signing_key_file: str | None = None) -> FastAPI:
+               tokens: TokenTable | None = None, signing_key_file: str | None = None,
+               follow_publications: bool = True) -> FastAPI:
     """Return the hojo app; rules are loaded and checked before it serves its first request.
 
     ``signing_key_file`` (default ``HOJO_SIGNING_KEY_FILE``): the Ed25519 key tree heads are signed with.
+    With ``follow_publications`` the app polls its store for ``publish`` records and decides under every
+    newly published version within seconds, wherever it was published (CLI, API, another worker or host).
     """
     paths = paths or Paths.from_env()
 
@@ -63,12 +84,24 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
             store, load_private_key(signing_key_file))
         if notary.key is None:
             log.warning("hojo: no HOJO_SIGNING_KEY_FILE: tree heads are not signed and receipts are refused")
-        app.state.service = DecisionService(rulebook, store, paths, differential=differential, notary=notary)
+        service = DecisionService(rulebook, store, paths, differential=differential, notary=notary)
+        app.state.service = service
         app.state.tokens = tokens if tokens is not None else TokenTable.from_env()
+        app.state.feature_target = feature_target
+        stop = threading.Event()
+        follower = None
+        if follow_publications:
+            service.load_publications()  # those made before this start, e.g. on another host
+            follower = threading.Thread(target=_follow_publications, args=(service, stop), daemon=True,
+                                        name="hojo-publications")
+            follower.start()
         notary.start()  # heads signed in batches, off the decisions' path
         try:
             yield
         finally:
+            stop.set()
+            if follower is not None:
+                follower.join(timeout=10)
             notary.stop()
             store.close()
 
@@ -135,6 +168,20 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
                             headers={"x-request-id": request_id} if request_id else None)
 
     return app
+
+
+@contextmanager
+def feature_target(paths: Paths) -> Iterator[FeatureTarget]:
+    """This app, built on ``paths`` with a throw-away store, open mode and the reference evaluator, in-process.
+
+    What publishing runs a program's features against (``service.authoring.features``): the same routes,
+    validation and errors an applicant meets, without a socket, a server or the test extras.
+    """
+    with tempfile.TemporaryDirectory(prefix="hojo-features-") as tmp:
+        app = create_app(paths, db_url=f"sqlite:///{tmp}/features.sqlite3", differential=True,
+                         tokens=TokenTable({}), follow_publications=False)
+        with InProcessClient(app) as client:
+            yield FeatureTarget(client=client, rulebook=app.state.service.rulebook)
 
 
 def app_from_env() -> FastAPI:

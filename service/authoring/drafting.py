@@ -7,7 +7,7 @@ the CLI, so every action is the same code wherever it is started:
 - :func:`check_draft`: load and check a draft text as ``rules/<program>/v<N>.yaml`` (format, logic, bands,
   quotations), every problem at its ``file:line``;
 - :func:`run_draft_features`: the program's features against the rules as they would be once published
-  (``service.authoring.publishing``'s own runner, on a staged copy of ``rules/``);
+  (run in-process by ``service.authoring.features`` on a staged copy of the program's folder);
 - :func:`publish_draft`: write ``rules/<program>/v<N>.yaml``, run :func:`service.authoring.publishing.publish`
   (features → impact report → ``status: published`` and the lock), load the new version into the
   running service so it decides at once, keep its text in the store, and log the publication itself.
@@ -15,9 +15,8 @@ the CLI, so every action is the same code wherever it is started:
 
 from __future__ import annotations
 
+import dataclasses
 import re
-import shutil
-import tempfile
 import threading
 import uuid
 from dataclasses import dataclass
@@ -27,9 +26,19 @@ from typing import Any
 
 from ..kernel.config import Paths
 from ..kernel.errors import Problem, RuleFileError
-from ..rulebook.load import load_rule_file, load_rule_text
+from ..rulebook.load import load_rule_file, load_rule_text, rule_files
 from ..rulebook.model import RuleVersion
-from .publishing import PublishError, _run_features, publish, published_text, read_lock
+from ..rulebook.windows import window_problems
+from .features import TargetFactory
+from .publishing import (
+    PublishError,
+    PublishProgress,
+    publish,
+    published_text,
+    read_lock,
+    run_program_features,
+    staged_rules,
+)
 
 __all__ = ["DraftCheck", "check_draft", "draft_head", "draft_text", "log_publish", "problem_line", "publish_draft",
            "run_draft_features"]
@@ -94,21 +103,29 @@ def check_draft(text: str, paths: Paths, program: str | None = None, version: in
         return DraftCheck(program, version, name, rv, [Problem(
             f"{name}:{line} $.program", "unknown_program", f"制度「{program}」の規則フォルダがありません",
             f"there is no rules folder for program '{program}'")])
-    return DraftCheck(program, version, name, rv, [])
+    return DraftCheck(program, version, name, rv, window_problems(rv, _program_versions(paths, program, version)))
 
 
-def run_draft_features(text: str, paths: Paths, program: str, version: int) -> dict[str, Any]:
-    """Run the program's features against ``rules/`` with this draft published as ``v<version>``."""
-    with tempfile.TemporaryDirectory(prefix="hojo-draft-") as tmp:
-        staged = Path(tmp) / "rules"
-        shutil.copytree(paths.rules, staged)
-        (staged / program).mkdir(exist_ok=True)
-        as_published = published_text(text, date.today()) if re.search(r"^status: draft$", text, re.M) else text
-        (staged / program / f"v{version}.yaml").write_text(as_published, encoding="utf-8")
-        run = _run_features(program, staged)
-    lines = run.stdout.strip().splitlines()
-    return {"passed": run.returncode == 0, "program": program, "version": version,
-            "summary": lines[-1] if lines else "", "output": "\n".join(lines[-40:])}
+def _program_versions(paths: Paths, program: str, but: int) -> list[RuleVersion]:
+    """The program's versions on disk other than ``v<but>`` (one that does not load is ``hojo check``'s to report)."""
+    found = []
+    for file in rule_files(paths.rules):
+        if file.parent.name == program and int(file.stem[1:]) != but:
+            try:
+                found.append(load_rule_file(file, paths.rules, paths.schemas, paths.seeds))
+            except RuleFileError:
+                continue
+    return found
+
+
+def run_draft_features(text: str, paths: Paths, program: str, version: int, target: TargetFactory) -> dict[str, Any]:
+    """Run the program's features in-process with this draft published as ``v<version>`` (nothing is written)."""
+    as_published = published_text(text, date.today()) if re.search(r"^status: draft$", text, re.M) else text
+    with staged_rules(paths, program, f"v{version}.yaml", as_published) as staged:
+        report = run_program_features(program, staged, target)
+    output = "\n".join(f"{f['feature']}:{f['step_line']} {f['scenario']}\n    {f['step']}\n"
+                       f"    expected: {f['expected']}\n    got:      {f['got']}" for f in report.failures)
+    return {**report.as_dict(), "program": program, "version": version, "output": output}
 
 
 def log_publish(service: Any, rv: RuleVersion, published_by: str, impact_total: dict[str, Any],
@@ -124,19 +141,27 @@ def log_publish(service: Any, rv: RuleVersion, published_by: str, impact_total: 
     return {**record, "log": entry}
 
 
+#: how soon every other running service decides under a new version: it polls the log (``DecisionService``)
+LIVE_WITHIN_SECONDS = 5
+
+
 def publish_draft(service: Any, paths: Paths, program: str, version: int, text: str | None, published_by: str,
-                  report_dir: Path, on: date | None = None) -> dict[str, Any]:
+                  report_dir: Path, target: TargetFactory, on: date | None = None,
+                  progress: PublishProgress | None = None) -> dict[str, Any]:
     """Write the draft (if ``text``), publish it, load it into ``service`` and log the publication.
 
     ``service`` is a :class:`service.decisions.DecisionService`. A draft file this call wrote is removed
-    again when publishing fails, so a failed attempt leaves ``rules/`` as it was.
+    again when publishing fails, so a failed attempt leaves ``rules/`` as it was. The ``publish`` record
+    in the log (with the text kept in ``rule_versions``) is what every other service on the same store
+    polls for, so they all decide under the new version within ``LIVE_WITHIN_SECONDS``.
     """
     with _PUBLISHING:
-        return _publish_draft(service, paths, program, version, text, published_by, report_dir, on)
+        return _publish_draft(service, paths, program, version, text, published_by, report_dir, target, on, progress)
 
 
 def _publish_draft(service: Any, paths: Paths, program: str, version: int, text: str | None, published_by: str,
-                   report_dir: Path, on: date | None) -> dict[str, Any]:
+                   report_dir: Path, target: TargetFactory, on: date | None,
+                   progress: PublishProgress | None) -> dict[str, Any]:
     path = paths.rules / program / f"v{version}.yaml"
     name = f"{program}@{version}"
     if name in read_lock(paths.rules):
@@ -157,8 +182,9 @@ def _publish_draft(service: Any, paths: Paths, program: str, version: int, text:
             raise PublishError(f"制度「{program}」はありません", f"unknown program '{program}'", code="unknown_program")
         path.write_text(text, encoding="utf-8")
     try:
-        result = publish(path.resolve(), paths.rules.resolve(), paths.schemas, paths.seeds,
-                         impact=lambda rv: service.auditor.impact([rv]), report_dir=report_dir, on=on)
+        result = publish(path.resolve(), dataclasses.replace(paths, rules=paths.rules.resolve()),
+                         impact=lambda rv: service.auditor.impact([rv]), report_dir=report_dir, target=target, on=on,
+                         progress=progress)
     except BaseException:
         if text is not None:
             if before is None:
@@ -171,4 +197,6 @@ def _publish_draft(service: Any, paths: Paths, program: str, version: int, text:
     service.store.save_rule_version(rv.sha256, rv.program, rv.version, rv.path, rv.text, rv.facts_schema_text)
     logged = log_publish(service, rv, published_by, result["impact_total"], result["impact_report"])
     return {**result, "program": program, "version": version, "published_by": published_by,
-            "log_record": logged["decision_id"], "log": logged["log"]}
+            "log_record": logged["decision_id"], "log": logged["log"], "live_within_seconds": LIVE_WITHIN_SECONDS,
+            "live_ja": f"同じ記録先を使う稼働中のすべての hojo で {LIVE_WITHIN_SECONDS} 秒以内にこの版で判定します",
+            "live_en": f"live in the running service(s) on this store within {LIVE_WITHIN_SECONDS} s"}

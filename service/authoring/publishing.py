@@ -5,34 +5,43 @@ published file whose text no longer matches, or a locked version whose file is g
 ``hojo check`` (and so of CI): a correction is a new version with ``supersedes`` and ``change_reason``.
 
 ``hojo publish rules/<program>/v<N>.yaml`` turns a draft into a published version, in this order:
-the file loads and checks; the program's features pass against the rules as they would be after
-publishing; the impact report over the logged decisions is written under ``var/impact/``; only then
-is the file rewritten (``status: published``, ``published_at``) and its sha256 locked.
+the file loads and checks (a window that overlaps a published version needs ``supersedes`` and
+``change_reason``); the program's features pass against the rules as they would be after publishing,
+run in-process by the service itself (``features``: no pytest, no test extras); the impact report over the
+logged decisions is written under ``var/impact/``; only then is the file rewritten (``status: published``,
+``published_at``) and its sha256 locked. The caller then logs the publication (``drafting.log_publish``),
+which is how every running service learns of it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
 from ..kernel import metrics
+from ..kernel.config import Paths
 from ..kernel.errors import HojoError, Problem, RuleFileError
-from ..rulebook.load import load_rule_text, rule_files
+from ..rulebook.load import load_rule_file, load_rule_text, rule_files
 from ..rulebook.model import RuleVersion
+from ..rulebook.windows import window_problems
+from .features import FeatureReport, TargetFactory, program_scenarios, run_scenarios
+from .features import Progress as FeatureProgress
 
-__all__ = ["LOCK_NAME", "PublishError", "check_lock", "lock_new_versions", "publish", "published_text"]
+__all__ = ["LOCK_NAME", "PublishError", "check_lock", "features_failed", "lock_new_versions", "publish",
+           "published_text", "run_program_features", "staged_rules"]
 
 LOCK_NAME = "published.lock.json"
-_REPO = Path(__file__).resolve().parents[2]
+#: ``progress(stage, done, total)``: stages ``check``, ``features``, ``impact``, ``publish``
+PublishProgress = Callable[[str, int, int], None]
 
 
 class PublishError(HojoError):
@@ -127,24 +136,54 @@ def published_text(text: str, on: date) -> str:
     return re.sub(r"^status: published$", f"status: published\n{stamp}", text, count=1, flags=re.M)
 
 
-def _run_features(program: str, rules_dir: Path) -> subprocess.CompletedProcess[str]:
-    feature = _REPO / "features" / f"{program}.feature"
-    if not feature.is_file():
-        raise PublishError(f"features/{program}.feature がありません", f"features/{program}.feature is missing",
-                           code="feature_missing")
-    # The features are the specification, run in open mode even from a server that has tokens configured.
-    env = {k: v for k, v in os.environ.items() if k != "HOJO_TOKENS_FILE"}
-    env["HOJO_RULES_DIR"] = str(rules_dir)
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_features.py",
-                           "-k", f"in-process and {program}"], cwd=_REPO, env=env, capture_output=True, text=True,
-                          timeout=900)
+@contextmanager
+def staged_rules(paths: Paths, program: str, file_name: str, text: str) -> Iterator[Paths]:
+    """The folders as they would be after publishing: the program's folder copied, ``file_name`` set to ``text``.
+
+    Only the program's own folder is staged: its features decide that program alone, and a copy of every
+    program (and an app loading all of them) would cost seconds for nothing.
+    """
+    with tempfile.TemporaryDirectory(prefix="hojo-publish-") as tmp:
+        staged = Path(tmp) / "rules"
+        staged.mkdir()
+        if (paths.rules / program).is_dir():
+            shutil.copytree(paths.rules / program, staged / program)
+        (staged / program).mkdir(exist_ok=True)
+        (staged / program / file_name).write_text(text, encoding="utf-8")
+        yield dataclasses.replace(paths, rules=staged)
 
 
-def publish(path: Path, rules_dir: Path, schemas_dir: Path, seeds_dir: Path,
-            impact: Callable[[RuleVersion], dict[str, Any]], report_dir: Path, on: date | None = None,
+def run_program_features(program: str, paths: Paths, target: TargetFactory,
+                         progress: FeatureProgress | None = None) -> FeatureReport:
+    """Run every scenario tagged ``@program`` against an app on ``paths`` (in-process, see ``features``)."""
+    scenarios = program_scenarios(paths.features, program)
+    if not scenarios:
+        raise PublishError(f"@{program} のシナリオがありません（features/{program}.feature）",
+                           f"no scenario is tagged @{program} (features/{program}.feature)", code="feature_missing")
+    with target(paths) as running:
+        return run_scenarios(scenarios, running, paths, program, progress)
+
+
+def features_failed(report: FeatureReport) -> PublishError:
+    """The error of a draft whose features fail: every failed scenario with its step, expected and got."""
+    return PublishError(f"{report.program} の feature が通りません（{report.summary_ja()}）",
+                        f"the features of {report.program} fail ({report.summary()})", code="features_failed",
+                        details={"features": report.as_dict()})
+
+
+def publish(path: Path, paths: Paths, impact: Callable[[RuleVersion], dict[str, Any]], report_dir: Path,
+            target: TargetFactory, on: date | None = None, progress: PublishProgress | None = None,
             ) -> dict[str, Any]:
-    """Publish the draft at ``path`` (see the module docstring); return what was done."""
+    """Publish the draft at ``path`` (see the module docstring); return what was done and how long it took.
+
+    ``progress(stage, done, total)`` is told of each stage (``check``, ``features``, ``impact``, ``publish``).
+    """
+    started = time.monotonic()
+    timings: dict[str, float] = {}
     on = on or date.today()
+    rules_dir, schemas_dir, seeds_dir = paths.rules, paths.schemas, paths.seeds
+    tell = progress or (lambda stage, done, total: None)
+    tell("check", 0, 1)
     text = path.read_text(encoding="utf-8")
     new_text = published_text(text, on)
     name = f"rules/{path.relative_to(rules_dir).as_posix()}"
@@ -160,18 +199,25 @@ def publish(path: Path, rules_dir: Path, schemas_dir: Path, seeds_dir: Path,
     if candidate.name in read_lock(rules_dir):
         raise PublishError(f"{candidate.name} は公開済みです", f"{candidate.name} is already published",
                            code="already_published")
+    window = window_problems(candidate, _others(rules_dir, schemas_dir, seeds_dir, candidate))
+    if window:
+        raise PublishError("下書きに誤りがあります", "the draft has errors", code="draft_invalid", problems=window)
+    timings["check"] = time.monotonic() - started
+    tell("check", 1, 1)
 
-    with tempfile.TemporaryDirectory(prefix="hojo-publish-") as tmp:
-        staged = Path(tmp) / "rules"
-        shutil.copytree(rules_dir, staged)
-        (staged / path.relative_to(rules_dir)).write_text(new_text, encoding="utf-8")
-        features = _run_features(candidate.program, staged)
-    if features.returncode != 0:
-        tail = "\n".join(features.stdout.splitlines()[-15:])
-        raise PublishError(f"{candidate.program} の feature が通りません", f"the features of {candidate.program} fail",
-                           code="features_failed", details={"pytest": tail})
+    mark = time.monotonic()
+    with staged_rules(paths, candidate.program, path.name, new_text) as staged:
+        features = run_program_features(candidate.program, staged, target,
+                                        lambda done, total, _: tell("features", done, total))
+    timings["features"] = time.monotonic() - mark
+    if not features.ok:
+        raise features_failed(features)
 
+    mark = time.monotonic()
+    tell("impact", 0, 1)
     report = impact(candidate)
+    timings["impact"] = time.monotonic() - mark
+    tell("impact", 1, 1)
     report_dir.mkdir(parents=True, exist_ok=True)
     report_path = report_dir / f"{candidate.program}-v{candidate.version}-{on.isoformat()}.json"
     report_path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -181,6 +227,21 @@ def publish(path: Path, rules_dir: Path, schemas_dir: Path, seeds_dir: Path,
     lock[candidate.name] = candidate.sha256
     _write_lock(rules_dir, lock)
     metrics.count_publish(candidate.program)
+    tell("publish", 1, 1)
+    timings["total"] = time.monotonic() - started
     return {"published": candidate.name, "sha256": candidate.sha256, "published_at": on.isoformat(),
-            "features": features.stdout.strip().splitlines()[-1] if features.stdout.strip() else "",
-            "impact_report": str(report_path), "impact_total": report["total"]}
+            "features": features.summary(), "features_ja": features.summary_ja(),
+            "impact_report": str(report_path), "impact_total": report["total"],
+            "seconds": {k: round(v, 3) for k, v in timings.items()}}
+
+
+def _others(rules_dir: Path, schemas_dir: Path, seeds_dir: Path, candidate: RuleVersion) -> list[RuleVersion]:
+    """The program's other versions on disk (a file that does not load is ``hojo check``'s to report)."""
+    others = []
+    for file in rule_files(rules_dir):
+        if file.parent.name == candidate.program and int(file.stem[1:]) != candidate.version:
+            try:
+                others.append(load_rule_file(file, rules_dir, schemas_dir, seeds_dir))
+            except RuleFileError:
+                continue
+    return others

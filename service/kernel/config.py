@@ -13,17 +13,20 @@ _ROOT = Path(__file__).resolve().parents[2]  # the checkout: service/kernel/conf
 
 @dataclass(frozen=True)
 class Paths:
-    """The folders a policy owner edits (rules, schemas) and the seed documents rules cite."""
+    """The folders a policy owner edits (rules, schemas, features) and the seed documents rules cite."""
 
     rules: Path = _ROOT / "rules"
     schemas: Path = _ROOT / "schemas"
     seeds: Path = _ROOT / "seeds"
+    #: the Gherkin specification (仕様) every program's versions must pass before publishing
+    features: Path = _ROOT / "features"
 
     @classmethod
     def from_env(cls) -> Paths:
         return cls(rules=Path(os.environ.get("HOJO_RULES_DIR", _ROOT / "rules")),
                    schemas=Path(os.environ.get("HOJO_SCHEMAS_DIR", _ROOT / "schemas")),
-                   seeds=Path(os.environ.get("HOJO_SEEDS_DIR", _ROOT / "seeds")))
+                   seeds=Path(os.environ.get("HOJO_SEEDS_DIR", _ROOT / "seeds")),
+                   features=Path(os.environ.get("HOJO_FEATURES_DIR", _ROOT / "features")))
 
 
 def default_db_url() -> str:

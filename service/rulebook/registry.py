@@ -11,6 +11,7 @@ from .allocation_programs import AllocationProgram, allocation_files, load_alloc
 from .load import load_rule_file, rule_files
 from .model import RuleVersion
 from .reference_programs import ReferenceProgram, load_reference_file, reference_files
+from .windows import window_problems
 
 __all__ = ["Rulebook"]
 
@@ -34,6 +35,7 @@ class Rulebook:
         """Load every rule file; raise one :class:`RuleFileError` listing the problems of all files."""
         problems: list[Problem] = []
         versions = _load_each(rule_files(rules), lambda p: load_rule_file(p, rules, schemas, seeds), problems)
+        problems += [problem for rv in versions for problem in window_problems(rv, versions)]
         references = _load_each(reference_files(rules), lambda p: load_reference_file(p, rules, schemas, seeds),
                                 problems)
         both = sorted({rv.program for rv in versions} & {ref.program for ref in references})
@@ -56,12 +58,16 @@ class Rulebook:
         return self._by_program
 
     def add(self, rv: RuleVersion) -> None:
-        """Add a version at run time (a draft just published from the workbench); an existing one is kept."""
-        versions = self._by_program.setdefault(rv.program, {})
+        """Add a version at run time (just published, here or elsewhere); a published one is never replaced.
+
+        Copy on write: a request iterating the versions while a publication arrives sees the old set or the new
+        one, never a dict changing under it.
+        """
+        versions = self._by_program.get(rv.program, {})
         if rv.version in versions and versions[rv.version].sha256 != rv.sha256 \
                 and versions[rv.version].status == "published":
             raise ValueError(f"{rv.name} is already loaded with other content")
-        versions[rv.version] = rv
+        self._by_program = {**self._by_program, rv.program: {**versions, rv.version: rv}}
 
     def all_versions(self) -> list[RuleVersion]:
         return [rv for versions in self._by_program.values() for rv in versions.values()]

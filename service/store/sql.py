@@ -283,6 +283,7 @@ class SqlStore:
         """
         rows = self._read("SELECT seq FROM decisions ORDER BY seq DESC LIMIT 1")
         return int(rows[0][0]) if rows else 0
+
     def rule_versions(self) -> Iterator[dict[str, Any]]:
         """Every stored rule version with its texts and the sha256 each was kept under (for verify)."""
         for sha, program, version, content, facts_schema, schema_sha in self._read(
@@ -421,6 +422,10 @@ class SqlStore:
     def row_of(self, decision_id: str) -> LogRow | None:
         rows = self._read(f"SELECT {_COLUMNS} FROM decisions WHERE decision_id = ?", (decision_id,))
         return _row(rows[0]) if rows else None
+
+    def last_seq(self) -> int:
+        """The seq of the newest record (0 for an empty log): one index lookup, cheap enough to poll."""
+        return int(self._read("SELECT max(seq) FROM decisions")[0][0] or 0)
 
     # -- archive: the whole store as JSON lines, and back ----------------------------------------------
     def dump(self) -> Iterator[dict[str, Any]]:

@@ -134,7 +134,8 @@ def router() -> APIRouter:
         if not checked.ok:
             return {"passed": False, "check": checked.as_dict(), "summary": "the draft has errors", "output": ""}
         try:
-            return run_draft_features(text, service.paths, checked.program, checked.version)
+            return run_draft_features(text, service.paths, checked.program, checked.version,
+                                      request.app.state.feature_target)
         except PublishError as exc:  # e.g. the program has no feature file
             raise InvalidRequestError(exc.message_ja, exc.message_en, code=exc.code, problems=exc.problems,
                                       details=exc.details) from exc
@@ -155,7 +156,8 @@ def router() -> APIRouter:
                                                         "name the version to publish")])
         service = request.app.state.service
         try:
-            return publish_draft(service, service.paths, program, version, text, principal.name, impact_dir())
+            return publish_draft(service, service.paths, program, version, text, principal.name, impact_dir(),
+                                 request.app.state.feature_target)
         except PublishError as exc:  # a draft that cannot be published is the request's fault: 422
             raise InvalidRequestError(exc.message_ja, exc.message_en, code=exc.code, problems=exc.problems,
                                       details=exc.details) from exc

@@ -127,11 +127,25 @@ def error_box(exc: HojoError, lang: str) -> str:
         f"<li><code>{esc(p.path)}</code> {esc(p.message_ja if lang == 'ja' else p.message_en)}</li>"
         for p in exc.problems[:50])
     detail = ""
-    if "pytest" in exc.details:
-        detail = f"<pre>{esc(exc.details['pytest'])}</pre>"
+    if "features" in exc.details:
+        detail = feature_failures_html(exc.details["features"]["failures"], lang)
     return (f'<div class="error" role="alert"><b>{status} {_STATUS_TEXT.get(status, "")}</b> '
             f'<code>{esc(exc.code)}</code>: {esc(exc.message_ja if lang == "ja" else exc.message_en)}'
             f'{"<ul>" + problems + "</ul>" if problems else ""}{detail}</div>')
+
+
+def feature_failures_html(failures: list[dict[str, Any]], lang: str) -> str:
+    """The failed scenarios as a table: scenario, step, expected, got (never a traceback)."""
+    if not failures:
+        return ""
+    head = "".join(f"<th>{tr(lang, ja, en)}</th>" for ja, en in (
+        ("シナリオ", "Scenario"), ("ステップ", "Step"), ("期待", "Expected"), ("結果", "Got"), ("説明", "Why")))
+    rows = "".join(
+        f"<tr><td>{esc(f['scenario'])} <small class='mono'>{esc(f['feature'])}:{f['scenario_line']}</small></td>"
+        f"<td>{esc(f['step'])} <small class='mono'>:{f['step_line']}</small></td><td>{esc(f['expected'])}</td>"
+        f"<td>{esc(f['got'])}</td><td>{esc(f['message_ja'] if lang == 'ja' else f['message_en'])}</td></tr>"
+        for f in failures[:100])
+    return f'<table class="feature-failures"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def _failed(request: Request, lang: str, exc: HojoError) -> HTMLResponse:
@@ -588,20 +602,24 @@ def router() -> APIRouter:
                     elif action == "impact":
                         result += _impact_html(service.auditor.impact([checked.rv]), lg)
                     elif action == "features":
-                        run = run_draft_features(text, service.paths, program, version)
+                        run = run_draft_features(text, service.paths, program, version,
+                                                 request.app.state.feature_target)
                         badge = _badge("ok", tr(lg, "成功", "passed")) if run["passed"] else _badge(
                             "ng", tr(lg, "失敗", "failed"))
-                        result += (f'<div class="card" id="features-result">{badge} {esc(run["summary"])}'
-                                   f'<pre>{esc(run["output"])}</pre></div>')
+                        summary = run["summary_ja"] if lg == "ja" else run["summary"]
+                        result += (f'<div class="card" id="features-result">{badge} {esc(summary)}'
+                                   f'{feature_failures_html(run["failures"], lg)}</div>')
                     elif action == "publish":
                         done = publish_draft(service, service.paths, program, version, text, principal.name,
-                                             impact_dir())
+                                             impact_dir(), request.app.state.feature_target)
                         result = (f'<div class="notice" id="published"><b>{tr(lg, "公開しました", "Published")}</b>: '
                                   f'<code>{esc(done["published"])}</code> sha256 {esc(done["sha256"][:16])}… · '
                                   f'{tr(lg, "公開日", "published on")} {esc(done["published_at"])} · '
                                   f'{tr(lg, "記録", "log record")} <code>{esc(done["log_record"])}</code> · '
                                   f'{tr(lg, "補助額の増減", "yen delta")} '
-                                  f'{_signed_yen(done["impact_total"]["yen_delta"], lg)}'
+                                  f'{_signed_yen(done["impact_total"]["yen_delta"], lg)} · '
+                                  f'{tr(lg, "所要時間", "took")} {done["seconds"]["total"]:.1f} s · '
+                                  f'<span id="live">{esc(done["live_ja"] if lg == "ja" else done["live_en"])}</span>'
                                   f' · <a href="{esc(link(f"/workbench/programs/{program}", lg, v=version))}">'
                                   f'{tr(lg, "公開した版を見る", "see the published version")}</a></div>')
                         text = (service.paths.rules / program / f"v{version}.yaml").read_text(encoding="utf-8")

@@ -17,6 +17,7 @@ _GROUPED_INT = re.compile(r"^-?\d{1,3}(,\d{3})+$")
 
 
 def fiscal_year(text: str) -> int:
+    """``令和6年度`` / ``2024年度`` / ``2024`` → 2024 (年度: the fiscal year)."""
     text = text.strip()
     if m := _REIWA.match(text):
         return 2018 + int(m.group(1))
@@ -26,6 +27,7 @@ def fiscal_year(text: str) -> int:
 
 
 def value(text: str) -> Any:
+    """A fact's value as a feature writes it (はい, 30,000, JSON)."""
     text = text.strip()
     if text in ("はい", "真"):
         return True
@@ -37,9 +39,15 @@ def value(text: str) -> Any:
 
 
 def yen(text: str) -> int:
+    """``33,000,000`` → 33000000 (円)."""
     return int(text.strip().replace(",", ""))
 
 
 def fact_name(text: str) -> str:
     """``insured_count（被保険者数）`` → ``insured_count``: the Japanese label is for the reader."""
     return re.split(r"[（( ]", text.strip(), maxsplit=1)[0]
+
+
+def yen_words(amount: int | None) -> str:
+    """``27000000`` → ``27,000,000 円`` (how a failure shows expected and got); None → ``—``."""
+    return "—" if amount is None else f"{amount:,} 円"
