@@ -19,6 +19,11 @@ class Paths:
     schemas: Path = _ROOT / "schemas"
     seeds: Path = _ROOT / "seeds"
 
+    @property
+    def sources(self) -> Path:
+        """Registered source documents (``service.rulebook.sources``): the folder beside the seeds."""
+        return self.seeds.parent / "sources"
+
     @classmethod
     def from_env(cls) -> Paths:
         return cls(rules=Path(os.environ.get("HOJO_RULES_DIR", _ROOT / "rules")),
