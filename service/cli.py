@@ -107,12 +107,12 @@ def _check(args: argparse.Namespace) -> int:
         for ap in allocations.values():
             print(f"ok  {ap.path}  {ap.name}  allocation FY{ap.from_fiscal_year}-{ap.to_fiscal_year}  "
                   f"sha256 {ap.sha256[:12]}")
+    _print_declarations(versions)
+    _print_warnings(versions)
     print(f"hojo check: {len(versions)} rule version(s), {len(rulebook.locked_files()) - len(versions)} allocation "
           f"file(s) and {len(rulebook.references)} reference program(s) valid, "
           f"every citation found in {paths.seeds.name}/ or {paths.sources.name}/, every checked number in its quote "
           "or declared")
-    _print_declarations(versions)
-    _print_warnings(versions)
     if getattr(args, "features", None) is not None:
         return _check_features(paths, args.features)
     return 0

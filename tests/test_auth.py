@@ -40,6 +40,8 @@ TABLE: dict[tuple[str, str], Any] = {
     ("GET", "/v1/programs"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/v1/programs/{program}"): {"applicant", "auditor", "policy_owner"},
     ("POST", "/v1/allocations"): {"policy_owner"},
+    ("GET", "/v1/sources"): {"applicant", "auditor", "policy_owner"},
+    ("POST", "/v1/sources"): {"policy_owner"},  # 422 here: no body (registering writes beside the seeds)
     ("GET", "/healthz"): OPEN,
     # the workbench (service/workbench): its API routes, and its HTML pages (the same roles)
     ("GET", "/v1/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},
