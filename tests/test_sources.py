@@ -82,8 +82,8 @@ def line_in(text: str, needle: str) -> int:
 
 @pytest.mark.parametrize(("quote", "yen"), [
     ("4,500千円", 4_500_000), ("4,500,000円", 4_500_000), ("450万円", 4_500_000), ("４，５００千円", 4_500_000),
-    ("4500千円", 4_500_000), ("60.0万円を上限に補助", 600_000), ("1億2,000万円", 120_000_000), ("32億円", 3_200_000_000),
-    ("20円/件", 20), ("150百万円", 150_000_000),
+    ("4500千円", 4_500_000), ("60.0万円を上限に補助", 600_000), ("1億2,000万円", 120_000_000),
+    ("32億円", 3_200_000_000), ("20円/件", 20), ("150百万円", 150_000_000),
 ])
 def test_yen_amounts_are_read_in_every_unit_and_digit_form(quote: str, yen: int) -> None:
     assert yen in read_numbers(quote).yen
@@ -92,7 +92,8 @@ def test_yen_amounts_are_read_in_every_unit_and_digit_form(quote: str, yen: int)
 @pytest.mark.parametrize(("quote", "rate"), [
     ("補助率10/10", Fraction(1)), ("国 1/2", Fraction(1, 2)), ("２分の１", Fraction(1, 2)), ("２／３", Fraction(2, 3)),
     ("三分の二", Fraction(2, 3)), ("保険料額の５割", Fraction(1, 2)), ("7割軽減", Fraction(7, 10)),
-    ("（32％）", Fraction(8, 25)), ("7%", Fraction(7, 100)), ("2割5分", Fraction(1, 4)), ("164/1000", Fraction(41, 250)),
+    ("（32％）", Fraction(8, 25)), ("7%", Fraction(7, 100)), ("2割5分", Fraction(1, 4)),
+    ("164/1000", Fraction(41, 250)),
 ])
 def test_rates_are_read_in_every_fraction_form(quote: str, rate: Fraction) -> None:
     assert rate in read_numbers(quote).rates
@@ -279,9 +280,10 @@ def test_a_draft_declares_a_number_no_document_prints_and_the_declaration_is_che
     declared = draft([(OLD_BAND, NEW_BAND), ("\nassumptions:\n", "\n" + declaration + "assumptions:\n")])
     result = check(client, declared)
     assert result["ok"] is True, result["problems"]
-    assert result["number_sources"] == [{"at": "$.tables[0].bands[1].amount", "value": 5000, "kind": "outside_seeds",
-                                         "why_ja": "改正通知（未登録）による", "why_en": "from an amending notice not yet held",
-                                         "declared_in": f"rules/{PROGRAM}/v3.yaml"}]
+    assert result["number_sources"] == [{
+        "at": "$.tables[0].bands[1].amount", "value": 5000, "kind": "outside_seeds",
+        "why_ja": "改正通知（未登録）による", "why_en": "from an amending notice not yet held",
+        "declared_in": f"rules/{PROGRAM}/v3.yaml"}]
     stale = check(client, declared.replace("amount: 5000, label_ja: 1～5", "amount: 5500, label_ja: 1～5"))
     assert [p["code"] for p in stale["problems"]] == ["number_source_stale"]
     unneeded = check(client, draft([("\nassumptions:\n", "\n" + declaration.replace("5000", "4500")
