@@ -360,3 +360,15 @@ def test_programs_show_the_declared_number_sources_of_each_version(api: tuple[Te
     assert declared[1]["at"] == "$.derived[1].value.sum[0].yen" and declared[1]["value"] == 430000
     assert declared[1]["declared_in"] == "rules/kokuho_teishotoku_hokenryo_keigen/number_sources.yaml"
     assert client.get("/v1/programs/kokuho_healthup_municipal").json()["versions"][1]["number_sources"] == []
+
+
+def test_the_workbench_program_page_shows_the_declared_numbers_as_assumptions(api: tuple[TestClient, Paths]) -> None:
+    client, _ = api
+    page = client.get("/workbench/programs/kokuho_teishotoku_hokenryo_keigen").text
+    assert 'id="number-sources"' in page and "数値の出所の前提" in page
+    assert "<code>$.derived[1].value.sum[0].yen</code>" in page and "430000" in page
+    assert "資料外（法令等）の数値" in page and "国民健康保険法施行令第29条の7" in page
+    english = client.get("/workbench/programs/myna_card_shinsatsuken_jukyushasho_kaishu_hojo?lang=en").text
+    assert "printed on another line" in english and "28.3万円を上限に補助" in english
+    plain = client.get("/workbench/programs/kokuho_healthup_municipal").text
+    assert "すべての数値が引用に書かれています" in plain
