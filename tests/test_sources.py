@@ -372,3 +372,30 @@ def test_the_workbench_program_page_shows_the_declared_numbers_as_assumptions(ap
     assert "printed on another line" in english and "28.3万円を上限に補助" in english
     plain = client.get("/workbench/programs/kokuho_healthup_municipal").text
     assert "すべての数値が引用に書かれています" in plain
+
+
+def test_a_changed_amount_citing_a_registered_source_publishes_and_decides(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = tree(tmp_path)
+    # publishing runs the features in a subprocess that reads its folders from the environment, as under hojo serve
+    monkeypatch.setenv("HOJO_SEEDS_DIR", str(paths.seeds))
+    monkeypatch.setenv("HOJO_IMPACT_DIR", str(tmp_path / "impact"))
+    app = create_app(paths=paths, db_url=f"sqlite:///{tmp_path / 'publish.sqlite3'}")
+    text = draft([(OLD_BAND, NEW_BAND), (OLD_CITE, NEW_CITE),
+                  ("effective: {from_fiscal_year: 2024, to_fiscal_year: 2024}",
+                   "effective: {from_fiscal_year: 2026, to_fiscal_year: 2026}")]).replace("supersedes: 2\n", "")
+    with TestClient(app) as client:
+        unsourced = client.post("/v1/publish", json={"text": text})
+        assert unsourced.status_code == 422 and unsourced.json()["error"]["code"] == "draft_invalid"
+        assert [p["code"] for p in unsourced.json()["error"]["problems"]] == ["source_unregistered"]
+        assert client.post("/v1/sources", json={"id": "r6_healthup_kaisei", "title": "交付要綱 一部改正",
+                                                "date": "2026-12-01", "text": AMENDED}).status_code == 201
+        published = client.post("/v1/publish", json={"text": text})
+        assert published.status_code == 200, published.text
+        assert published.json()["published"] == f"{PROGRAM}@3"
+        decided = client.post("/v1/decisions", json={"program": PROGRAM, "fiscal_year": 2026, "facts": {
+            "insured_count": 30000, "has_data_health_plan": True, "categories": ["1"],
+            "third_party_evaluation": False, "designated_model": False}}).json()
+    # 基準額① for 1～5万人未満 is 5,000千円 by the registered amendment (L3), and the grant is 10/10 of it
+    assert decided["rules_version"] == 3 and decided["cap_yen"] == 5_000_000
+    assert "sources/r6_healthup_kaisei.txt" in (paths.rules / PROGRAM / "v3.yaml").read_text(encoding="utf-8")

@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 __all__ = ["QuotedNumbers", "ascii_digits", "read_numbers"]
 
@@ -83,6 +84,7 @@ def _money(match: re.Match[str]) -> Fraction | None:
     return total
 
 
+@lru_cache(maxsize=4096)  # a table's quote is read once per band amount it covers
 def read_numbers(quote: str) -> QuotedNumbers:
     """Return every yen amount, rate and bare number printed in ``quote`` (see the module docstring)."""
     text = ascii_digits(quote)
