@@ -14,6 +14,7 @@ published version is immutable (its sha256 is in the registry, and ``hojo check`
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -114,8 +115,9 @@ def add_source(seeds_dir: Path, rules_dir: Path, source_id: Any, title: Any, on:
     folder = sources_dir(seeds_dir)
     data = checked.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
-    with _REGISTERING:
-        folder.mkdir(exist_ok=True)
+    folder.mkdir(exist_ok=True)
+    with _REGISTERING, open(folder / ".registry.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # other workers (hojo serve --workers N) register through the same file
         registry = read_registry(folder)
         known = registry.get(source_id)
         if known is not None and known["sha256"] == digest:
