@@ -35,6 +35,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -213,6 +214,22 @@ def _not_in_source(number: StatedNumber, quote: str | None, locate: Locate) -> P
 SIDE_FILE = "number_sources.yaml"
 
 
+@lru_cache(maxsize=128)
+def _parsed_side_file(path: Path, mtime_ns: int, size: int, name: str,
+                      schemas_dir: Path) -> tuple[Any, tuple[Problem, ...]]:
+    """The side file parsed and checked against its schema; each version that loads asks again (cached)."""
+    try:
+        doc = load_yaml(path.read_text(encoding="utf-8"), name)
+    except RuleFileError as exc:
+        return None, tuple(exc.problems or [Problem(name, exc.code, exc.message_ja, exc.message_en)])
+    schema = json.loads((schemas_dir / "number_sources.schema.json").read_text(encoding="utf-8"))
+    problems = tuple(Problem(f"{name}:{line_of(doc, list(error.absolute_path))} {json_path(list(error.absolute_path))}",
+                             f"schema_{error.validator}", f"number_sources.yaml の形式に合いません: {error.message}",
+                             error.message)
+                     for error in Draft202012Validator(schema).iter_errors(doc))
+    return doc, problems
+
+
 def read_side_file(rules_dir: Path, program: str, schemas_dir: Path,
                    seeds_dir: Path) -> tuple[list[tuple[str, Mapping[str, Any]]], list[Problem]]:
     """Return ``rules/<program>/number_sources.yaml`` as (located declarations, problems of the file itself).
@@ -224,20 +241,15 @@ def read_side_file(rules_dir: Path, program: str, schemas_dir: Path,
     if not path.is_file():
         return [], []
     name = f"rules/{program}/{SIDE_FILE}"
-    try:
-        doc = load_yaml(path.read_text(encoding="utf-8"), name)
-    except RuleFileError as exc:
-        return [], exc.problems or [Problem(name, exc.code, exc.message_ja, exc.message_en)]
+    stat = path.stat()
+    doc, parse_problems = _parsed_side_file(path, stat.st_mtime_ns, stat.st_size, name, schemas_dir)
+    if parse_problems or doc is None:
+        return [], list(parse_problems)
+    problems: list[Problem] = []
 
     def locate(where: list[str | int]) -> str:
         return f"{name}:{line_of(doc, where)} {json_path(where)}"
 
-    schema = json.loads((schemas_dir / "number_sources.schema.json").read_text(encoding="utf-8"))
-    problems = [Problem(locate(list(error.absolute_path)), f"schema_{error.validator}",
-                        f"number_sources.yaml の形式に合いません: {error.message}", error.message)
-                for error in Draft202012Validator(schema).iter_errors(doc)]
-    if problems:
-        return [], problems
     if doc["program"] != program:
         problems.append(Problem(locate(["program"]), "file_name_mismatch",
                                 f"program は フォルダ名 {program} と同じにしてください",
