@@ -132,11 +132,81 @@ def _check(args: argparse.Namespace) -> int:
             table.add_row("ok", ap.path, ap.name, "allocation", f"FY{ap.from_fiscal_year}-{ap.to_fiscal_year}",
                           ap.sha256[:12])
     _console().print(table)
+    _print_declarations(versions)
+    _print_warnings(versions)
     print(f"hojo check: {len(versions)} rule version(s), {len(rulebook.locked_files()) - len(versions)} allocation "
           f"file(s) and {len(rulebook.references)} reference program(s) valid, "
-          f"every citation found in {paths.seeds}")
+          f"every citation found in {paths.seeds.name}/ or {paths.sources.name}/, every checked number in its quote "
+          "or declared")
     if getattr(args, "features", None) is not None:
         return _check_features(paths, args.features)
+    return 0
+
+
+def _print_declarations(versions: list[Any]) -> None:
+    """Every declared number source that is an exception (no document prints the number), counted per program."""
+    from .rulebook.numbers import EXCEPTION_KINDS
+
+    by_program: dict[str, list[tuple[Any, dict[str, Any]]]] = {}
+    elsewhere = 0
+    for rv in sorted(versions, key=lambda rv: (rv.program, rv.version)):
+        for declared in rv.number_sources:
+            if declared["kind"] in EXCEPTION_KINDS:
+                by_program.setdefault(rv.program, []).append((rv, declared))
+            else:
+                elsewhere += 1
+    total = sum(len(found) for found in by_program.values())
+    print(f"hojo check: {total} declared number exception(s) in {len(by_program)} program(s) "
+          f"(numbers no held document prints; {elsewhere} more cited on another line)")
+    for program, found in by_program.items():
+        kinds: dict[str, int] = {}
+        for _, declared in found:
+            kinds[declared["kind"]] = kinds.get(declared["kind"], 0) + 1
+        shown = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+        print(f"  {program}: {len(found)} ({shown})")
+        for rv, declared in found:
+            print(f"    v{rv.version} {declared['at']} = {declared['value']} [{declared['kind']}] {declared['why_en']}")
+
+
+def _print_warnings(versions: list[Any]) -> None:
+    warnings = [warning for rv in versions for warning in rv.warnings]
+    for warning in warnings:
+        print(f"warning {warning.path}: [{warning.code}] {warning.message_en}\n    {warning.message_ja}")
+    if warnings:
+        print(f"hojo check: {len(warnings)} warning(s) (not errors)")
+
+
+def _source_add(args: argparse.Namespace) -> int:
+    """``hojo source add --id ID --title T --date YYYY-MM-DD FILE``: register a source beside the seeds."""
+    from .authoring.sources import MAX_SOURCE_BYTES, add_source
+
+    paths = Paths.from_env()
+    try:
+        with open(args.file, "rb") as handle:
+            raw = handle.read(MAX_SOURCE_BYTES + 1)
+    except OSError as exc:
+        print(f"hojo source add: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        entry = add_source(paths.seeds, paths.rules, args.id, args.title, args.date, raw,
+                           os.environ.get("USER", "cli"), replace=args.replace)
+    except HojoError as exc:
+        _print_json({"error": exc.as_dict()}, sys.stderr)
+        return 2
+    _print_json({**entry, "document": f"sources/{entry['id']}.txt"})
+    word = "registered" if entry["created"] else "already registered with this text"
+    print(f"hojo source add: {word}; cite it as cites: {{document: sources/{entry['id']}.txt, line: N, "
+          "quote: \"...\"}", file=sys.stderr)
+    return 0
+
+
+def _source_list(args: argparse.Namespace) -> int:
+    from .rulebook.sources import read_registry
+
+    registry = read_registry(Paths.from_env().sources)
+    for source_id, entry in sorted(registry.items()):
+        print(f"sources/{source_id}.txt  {entry['date']}  sha256 {entry['sha256'][:12]}  {entry['title']}")
+    print(f"hojo source list: {len(registry)} registered source(s)")
     return 0
 
 
@@ -612,6 +682,23 @@ def build_parser() -> argparse.ArgumentParser:
                          help="where the impact report goes (default: var/impact)")
     publish.add_argument("--db", help=_DB_HELP)
     publish.set_defaults(run=_with_service(_publish))
+    source = _command(sub, "source", "registered source documents beside the seeds (sources/<id>.txt)",
+                      "hojo source add --id kofuyoko_2026 --title '交付要綱（令和8年改正）' --date 2026-04-01 "
+                      "kofuyoko.txt",
+                      "hojo source list")
+    source_sub = source.add_subparsers(dest="source_command", required=True)
+    source_add = _command(source_sub, "add", "register a document (an amended 交付要綱, a 通知) to cite",
+                          "hojo source add --id kofuyoko_2026 --title '交付要綱（令和8年改正）' --date 2026-04-01 "
+                          "kofuyoko.txt")
+    source_add.add_argument("--id", required=True, help="a-z 0-9 _ - (cited as sources/<id>.txt)")
+    source_add.add_argument("--title", required=True, help="the document's title, e.g. 交付要綱（令和8年改正）")
+    source_add.add_argument("--date", required=True, help="the document's date, YYYY-MM-DD")
+    source_add.add_argument("--replace", action="store_true",
+                            help="replace the text of an id that no published version cites yet")
+    source_add.add_argument("file", help="the document as UTF-8 text")
+    source_add.set_defaults(run=_source_add)
+    source_list = _command(source_sub, "list", "list the registered sources", "hojo source list")
+    source_list.set_defaults(run=_source_list)
     lock = _command(sub, "lock", "lock the sha256 of first-published versions not yet in the lock", "hojo lock")
     lock.set_defaults(run=_lock)
     allocate = _command(sub, "allocate", "share a budget out among applicants, record and print it",

@@ -102,3 +102,23 @@ def client(target: str, request: pytest.FixtureRequest, tmp_path_factory: pytest
         app = create_app(db_url=f"sqlite:///{tmp_path_factory.mktemp('inproc') / 'hojo.sqlite3'}", differential=True)
         with TestClient(app) as c:
             yield c
+
+
+def declare_number(text: str, value: int, at: str = "$.tables[0].bands[1].amount") -> str:
+    """``text`` (a draft) with a ``number_sources`` declaration for a changed number appended at the end.
+
+    A draft that changes 基準額① 1～5万人未満 to 5,000千円 must say where the figure comes from, or
+    ``hojo check`` refuses it (``number_not_in_source``: its quote prints 4,500千円); appended last, the
+    declaration moves no line the tests point at. ``tests/test_sources.py`` covers citing a registered source.
+    """
+    return text.rstrip("\n") + (f'\nnumber_sources:\n  - {{at: "{at}", value: {value}, kind: outside_seeds, '
+                                "why_ja: 改正通知による（テスト用）, why_en: from an amending notice (test)}\n")
+
+
+def declare_published_number(rules: Path, program: str, version: int, value: int,
+                             at: str = "$.tables[0].bands[1].amount") -> None:
+    """The side file ``rules/<program>/number_sources.yaml`` declaring a number of a published version."""
+    (rules / program / "number_sources.yaml").write_text(
+        f"program: {program}\ndeclarations:\n  - {{version: {version}, at: \"{at}\", value: {value}, "
+        "kind: outside_seeds, why_ja: 改正通知による（テスト用）, why_en: from an amending notice (test)}\n",
+        encoding="utf-8")

@@ -29,6 +29,7 @@ from service.kernel.config import Paths
 from service.rulebook.load import load_rule_text
 from service.rulebook.registry import Rulebook
 from service.store import SqlStore, open_store
+from tests.conftest import declare_number, declare_published_number
 
 REPO = Path(__file__).resolve().parent.parent
 MUNICIPAL = "kokuho_healthup_municipal"
@@ -63,7 +64,7 @@ def draft_folder(tmp_path: Path) -> Path:
     text = (REPO / "rules" / MUNICIPAL / "v2.yaml").read_text(encoding="utf-8")
     assert text.count(OLD_BAND) == 1
     text = text.replace(OLD_BAND, NEW_BAND).replace("version: 2\nstatus: published", "version: 3\nstatus: draft")
-    (draft / "v3.yaml").write_text(text, encoding="utf-8")
+    (draft / "v3.yaml").write_text(declare_number(text, 5000), encoding="utf-8")
     return draft.parent
 
 
@@ -93,6 +94,7 @@ def test_editing_rules_after_the_fact_changes_neither_replay_nor_the_record(stor
     assert before["cap_yen"] == 4_500_000 + 9_000_000  # 基準額① 1～5万 + 基準額② 1～5万
     v2 = rules / MUNICIPAL / "v2.yaml"
     v2.write_text(v2.read_text(encoding="utf-8").replace(OLD_BAND, NEW_BAND), encoding="utf-8")  # an illegal edit
+    declare_published_number(rules, MUNICIPAL, 2, 5000)  # …that even says where its number comes from
     edited = service_for(store, rules)  # the service restarts on the edited folder
     replayed = edited.auditor.replay(before["decision_id"])
     assert replayed["identical"], replayed["differences"]

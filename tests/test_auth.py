@@ -44,6 +44,8 @@ TABLE: dict[tuple[str, str], Any] = {
     ("GET", "/v1/programs"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/v1/programs/{program}"): {"applicant", "auditor", "policy_owner"},
     ("POST", "/v1/allocations"): {"policy_owner"},
+    ("GET", "/v1/sources"): {"applicant", "auditor", "policy_owner"},
+    ("POST", "/v1/sources"): {"policy_owner"},  # 422 here: no body (registering writes beside the seeds)
     ("GET", "/healthz"): OPEN,
     ("GET", "/readyz"): OPEN,
     ("GET", "/metrics"): {"monitor", "auditor", "policy_owner"},  # a scraper's token reads nothing else

@@ -24,6 +24,7 @@ from service.authoring.rulediff import band_words, condition_words, diff_documen
 from service.kernel.config import Paths
 from service.rulebook.registry import Rulebook
 from service.web.auth import Principal, TokenTable, token_digest
+from tests.conftest import declare_number
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAM = "kokuho_healthup_municipal"
@@ -53,8 +54,9 @@ def draft(amount: int = 5000, fiscal_year: int = 2024) -> str:
     text = v2_text().replace('version: 2\nstatus: published\npublished_at: "2026-11-22"\n', head)
     assert BAND_LINE in text and "status: draft" in text
     text = text.replace(BAND_LINE, BAND_LINE.replace("amount: 4500", f"amount: {amount}"), 1)
-    return text.replace("effective: {from_fiscal_year: 2024, to_fiscal_year: 2024}",
+    text = text.replace("effective: {from_fiscal_year: 2024, to_fiscal_year: 2024}",
                         f"effective: {{from_fiscal_year: {fiscal_year}, to_fiscal_year: {fiscal_year}}}")
+    return text if amount == 4500 else declare_number(text, amount)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from service.web.auth import token_digest
-from tests.conftest import free_port, start_server
+from tests.conftest import declare_number, free_port, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -123,9 +123,9 @@ def draft_2026(page: Any, amount: int = 5000) -> str:
     """The editor's text made into a draft for FY2026 with 基準額① 1～5万人未満 at ``amount`` 千円."""
     text = str(page.input_value("#draft"))
     assert BAND in text
-    return text.replace(BAND, BAND.replace("amount: 4500", f"amount: {amount}"), 1).replace(
+    return declare_number(text.replace(BAND, BAND.replace("amount: 4500", f"amount: {amount}"), 1).replace(
         "effective: {from_fiscal_year: 2024, to_fiscal_year: 2024}",
-        "effective: {from_fiscal_year: 2026, to_fiscal_year: 2026}")
+        "effective: {from_fiscal_year: 2026, to_fiscal_year: 2026}"), amount)
 
 
 def test_browse_the_program_list_and_a_program(server: dict[str, Any], page: Any) -> None:
@@ -187,7 +187,7 @@ def test_edit_a_draft_band_amount_and_see_the_impact(server: dict[str, Any], pag
     assert "● " in page.inner_text("#gutter")
     shot(page, "07-draft-problems")
     # the band amount 4,500 → 5,000千円 for FY2024: a correction of v2, refused until it says so
-    raised = text.replace(BAND, BAND.replace("amount: 4500", "amount: 5000"), 1)
+    raised = declare_number(text.replace(BAND, BAND.replace("amount: 4500", "amount: 5000"), 1), 5000)
     page.fill("#draft", raised)
     page.click("#action-check")
     page.wait_for_selector("#check-problems")

@@ -84,7 +84,9 @@ class DraftCheck:
     def as_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "file": self.name, "program": self.program, "version": self.version,
                 "sha256": self.rv.sha256 if self.rv else None,
-                "problems": [{**p.as_dict(), "line": problem_line(p)} for p in self.problems]}
+                "problems": [{**p.as_dict(), "line": problem_line(p)} for p in self.problems],
+                "warnings": [{**w.as_dict(), "line": problem_line(w)} for w in (self.rv.warnings if self.rv else ())],
+                "number_sources": [dict(d) for d in (self.rv.number_sources if self.rv else ())]}
 
 
 def check_draft(text: str, paths: Paths, program: str | None = None, version: int | None = None) -> DraftCheck:

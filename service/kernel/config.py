@@ -21,6 +21,11 @@ class Paths:
     #: the Gherkin specification (仕様) every program's versions must pass before publishing
     features: Path = _ROOT / "features"
 
+    @property
+    def sources(self) -> Path:
+        """Registered source documents (``service.rulebook.sources``): the folder beside the seeds."""
+        return self.seeds.parent / "sources"
+
     @classmethod
     def from_env(cls) -> Paths:
         return cls(rules=Path(os.environ.get("HOJO_RULES_DIR", _ROOT / "rules")),

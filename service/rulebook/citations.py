@@ -1,5 +1,8 @@
 """Checks that every ``cites.quote`` is a verbatim substring of its seed line(s).
 
+A citation names a seed (``NNN_<hash>.txt``) or a registered source (``sources/<id>.txt``, see
+``service.rulebook.sources``): both are read and quote-checked the same way.
+
 A quote that wraps in the PDF text is cited with ``line`` and ``to_line``; the lines are joined with
 no separator (the converter wraps mid-word) and blank lines are skipped.
 """
@@ -12,12 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from ..kernel.errors import Problem
+from .sources import source_file
 
 __all__ = ["check_citations", "iter_cites"]
 
 
-@lru_cache(maxsize=16)
 def _seed_lines(path: Path) -> tuple[str, ...]:
+    stat = path.stat()
+    return _lines_of(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _lines_of(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+    # mtime and size are in the key so a source registered (or replaced) while serving is read afresh
     return tuple(path.read_text(encoding="utf-8").split("\n"))
 
 
@@ -42,7 +52,11 @@ def check_citations(document: Mapping[str, Any], seeds_dir: Path, locate: Any) -
     problems: list[Problem] = []
     for path, cites in iter_cites(document):
         where = locate(list(path))
-        seed = seeds_dir / str(cites["document"])
+        seed, refused = source_file(str(cites["document"]), seeds_dir)
+        if refused is not None:
+            problems.append(Problem(where, refused.code, refused.message_ja, refused.message_en))
+            continue
+        assert seed is not None
         if not seed.is_file():
             problems.append(Problem(where, "citation_document", f"引用元の文書 {cites['document']} がありません",
                                     f"cited document {cites['document']} is not in {seeds_dir}"))

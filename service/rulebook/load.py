@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
@@ -28,7 +28,9 @@ from ..lang.money import UNIT_YEN
 from .check import check_document
 from .citations import check_citations
 from .conditions import Node, SlotTable, inline, slots_used, to_nnf
+from .fiscal_names import fiscal_year_warnings
 from .model import RuleVersion
+from .numbers import check_numbers, read_side_file
 from .yaml_strict import line_of, load_yaml
 
 __all__ = ["load_rule_text", "raise_problems", "rule_files"]
@@ -124,12 +126,15 @@ def raise_problems(name: str, problems: list[Problem]) -> None:
 
 def load_rule_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
                    expected: tuple[str, int] | None = None, facts_schema_text: str | None = None,
-                   check_quotes: bool = True) -> RuleVersion:
+                   check_quotes: bool = True,
+                   side_declarations: Sequence[tuple[str, Mapping[str, Any]]] = ()) -> RuleVersion:
     """Return the checked and compiled rule version in ``text`` (``name`` locates errors).
 
     ``expected`` is the (program folder, version from the file name) the file must declare. Replay passes
     the facts schema text kept in the store (``facts_schema_text``), so a later change to ``schemas/``
-    cannot change a past decision, and skips the quote check that the version passed when it was used.
+    cannot change a past decision, and skips the quote and number checks that the version passed when it
+    was used. ``side_declarations`` are the (location, declaration) pairs of ``rules/<program>/number_sources.yaml``
+    for this version (``service.rulebook.numbers``).
     """
     doc = load_yaml(text, name)
     problems = _schema_problems(doc, name, schemas_dir)
@@ -157,8 +162,11 @@ def load_rule_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
         raise RuleSemanticError(f"{name} に誤りがあります", f"{name} has errors", code="rule_semantic",
                                 problems=problems) from None
     problems += check_document(doc, facts_schema, locate)
+    declared: list[Mapping[str, Any]] = [{**d, "declared_in": name} for d in doc.get("number_sources", [])]
     if check_quotes:
         problems += check_citations(doc, seeds_dir, locate)
+        problems += _number_problems(doc, locate, side_declarations)
+    declared += [{**d, "declared_in": where.split(":")[0]} for where, d in side_declarations]
     raise_problems(name, problems)
     engine_rules, slots = _compile(doc)
     wanted = frozenset().union(*(slots_used(node) for node in engine_rules.values()))
@@ -169,11 +177,31 @@ def load_rule_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
         facts_validator=facts_validator, facts_schema_text=schema_text,
         tables={t["id"]: _table(t) for t in doc.get("tables", [])},
         facts_fast_check=None if "$ref" in json.dumps(facts_schema) else compile_schema(facts_schema),
-        engine_rules=engine_rules, slots=slots, wanted_slots=wanted)
+        engine_rules=engine_rules, slots=slots, wanted_slots=wanted, number_sources=tuple(declared),
+        warnings=tuple(fiscal_year_warnings(doc, locate)))
+
+
+def _number_problems(doc: Mapping[str, Any], locate: Callable[[list[str | int]], str],
+                     side: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Problem]:
+    """Numbers against their quotes, with the text's declarations then the side file's (published versions only)."""
+    problems = []
+    if side and doc["status"] != "published":
+        problems += [Problem(where, "number_source_side_file_draft",
+                             "下書きの数値の出所は下書き自身の number_sources に書いてください",
+                             "a draft declares its numbers' sources in its own number_sources, not the side file")
+                     for where, _ in side]
+        side = ()
+    own = list(doc.get("number_sources", []))
+    located = [locate(["number_sources", i]) for i in range(len(own))] + [where for where, _ in side]
+    return check_numbers(doc, locate, own + [d for _, d in side], located.__getitem__)
 
 
 def load_rule_file(path: Path, rules_dir: Path, schemas_dir: Path, seeds_dir: Path) -> RuleVersion:
-    """Return the rule version in ``path`` (a file under ``rules_dir``)."""
+    """Return the rule version in ``path`` (a file under ``rules_dir``), with its side-file declarations."""
     name = f"rules/{path.relative_to(rules_dir).as_posix()}"
     expected = (path.parent.name, int(path.stem[1:]))
-    return load_rule_text(path.read_text(encoding="utf-8"), name, schemas_dir, seeds_dir, expected)
+    side, _ = read_side_file(rules_dir, path.parent.name, schemas_dir, seeds_dir)  # its own problems: Rulebook
+    mine = [(where, d) for where, d in side if d["version"] == expected[1]]
+    return load_rule_text(path.read_text(encoding="utf-8"), name, schemas_dir, seeds_dir, expected,
+                          side_declarations=[(where, {k: v for k, v in d.items() if k != "version"})
+                                             for where, d in mine])

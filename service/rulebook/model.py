@@ -8,6 +8,7 @@ from typing import Any
 
 from jsonschema.protocols import Validator
 
+from ..kernel.errors import Problem
 from ..lang.expressions import Table
 from ..lang.fastcheck import Check
 from .conditions import Node, SlotTable
@@ -38,6 +39,10 @@ class RuleVersion:
     wanted_slots: frozenset[str]
     #: a compiled check that says True only for facts the facts schema accepts (None: always ask jsonschema)
     facts_fast_check: Check | None = None
+    #: declarations for numbers no quote of their own prints (the text's, then the side file's), with ``declared_in``
+    number_sources: tuple[Mapping[str, Any], ...] = ()
+    #: what ``hojo check`` warns about without refusing (a name naming a fiscal year outside the window)
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def name(self) -> str:
@@ -55,4 +60,5 @@ class RuleVersion:
         return {"version": self.version, "status": self.status, "name_ja": doc["name_ja"],
                 "name_en": doc["name_en"], "effective": dict(doc["effective"]),
                 "published_at": doc.get("published_at"), "sha256": self.sha256,
-                "ruleset": self.name, "source": dict(doc["source"])}
+                "ruleset": self.name, "source": dict(doc["source"]),
+                "number_sources": [dict(declared) for declared in self.number_sources]}

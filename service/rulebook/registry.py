@@ -10,7 +10,9 @@ from ..kernel.errors import NoRuleVersionError, NotDecidableError, Problem, Rule
 from .allocation_programs import AllocationProgram, allocation_files, load_allocation_file
 from .load import load_rule_file, rule_files
 from .model import RuleVersion
+from .numbers import SIDE_FILE, read_side_file
 from .reference_programs import ReferenceProgram, load_reference_file, reference_files
+from .sources import check_registry
 from .windows import window_problems
 
 __all__ = ["Rulebook"]
@@ -48,6 +50,8 @@ class Rulebook:
                              "参照のみの制度に配分ファイルがあります",
                              "a reference program must not have an allocation")
                      for program in sorted({ap.program for ap in allocations} & {ref.program for ref in references})]
+        problems += _side_file_problems(rules, schemas, seeds, versions)
+        problems += check_registry(seeds)
         if problems:
             raise RuleFileError("規則ファイルに誤りがあります", f"{len(problems)} problem(s) in rule files",
                                 code="rule_files", problems=problems)
@@ -165,6 +169,20 @@ def _in_force(program: str, versions: Mapping[int, V], fiscal_year: int, version
 
 
 T = TypeVar("T")
+
+
+def _side_file_problems(rules: Path, schemas: Path, seeds: Path, versions: list[RuleVersion]) -> list[Problem]:
+    """The problems of every ``rules/<program>/number_sources.yaml``: its own, and declarations for no version."""
+    problems: list[Problem] = []
+    known = {(rv.program, rv.version) for rv in versions}
+    for path in sorted(rules.glob(f"*/{SIDE_FILE}")):
+        program = path.parent.name
+        side, own = read_side_file(rules, program, schemas, seeds)
+        problems += own
+        problems += [Problem(where, "number_source_unknown_version", f"{program} に版 {d['version']} はありません",
+                             f"{program} has no version {d['version']}")
+                     for where, d in side if (program, d["version"]) not in known]
+    return problems
 
 
 def _load_each(paths: Iterable[Path], load: Callable[[Path], T], problems: list[Problem]) -> list[T]:

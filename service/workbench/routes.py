@@ -283,6 +283,7 @@ def _version_sections(rv: RuleVersion, lang: str) -> str:
     out.append(table([tr(lang, "前提", "assumption"), tr(lang, "内容", "reading"), tr(lang, "出典", "source")],
                      [[f"<code>{esc(a['id'])}</code>", esc(a.get(lang) or a["ja"]), _cite(a["cites"])]
                       for a in assumptions]) if assumptions else f"<p>{tr(lang, 'なし', 'none')}</p>")
+    out.append(_number_sources_html(rv, lang))
     out.append(f"<h2>{tr(lang, '未確定の点', 'Open questions')}</h2>")
     questions = doc.get("open_questions", [])
     out.append(table([tr(lang, "点", "question"), tr(lang, "内容", "what"), tr(lang, "資料にないもの", "missing"),
@@ -384,10 +385,36 @@ _EDITOR_JS = """<script>
 </script>"""
 
 
+def _number_sources_html(rv: RuleVersion, lang: str) -> str:
+    """The numbers of the version that its quotes do not print, and where each comes from (an assumption)."""
+    kinds = {"implied_by_label": ("見出し・区分名から読んだ数値", "read from a label"),
+             "outside_seeds": ("資料外（法令等）の数値", "from outside the documents held"),
+             "computed": ("資料の数値から計算した値", "computed from printed figures"),
+             "cited_elsewhere": ("資料の別の行に書かれた数値", "printed on another line")}
+    rows = [[f"<code>{esc(d['at'])}</code>", esc(d["value"]), esc(tr(lang, *kinds[d["kind"]])),
+             esc(d["why_en"] if lang == "en" else d["why_ja"]), _cite(d.get("cites"))] for d in rv.number_sources]
+    head = f"<h2 id=\"number-sources\">{tr(lang, '数値の出所の前提', 'Where numbers come from (assumptions)')}</h2>"
+    if not rows:
+        return head + f"<p>{tr(lang, 'すべての数値が引用に書かれています', 'every number is printed in its quote')}</p>"
+    return head + table([tr(lang, "位置", "at"), tr(lang, "数値", "value"), tr(lang, "種類", "kind"),
+                         tr(lang, "理由", "why"), tr(lang, "出典", "source")], rows)
+
+
+def _warnings_html(checked: DraftCheck, lang: str) -> str:
+    warnings = checked.rv.warnings if checked.rv else ()
+    if not warnings:
+        return ""
+    items = "".join(f"<li><code>{esc(w.path)}</code> [{esc(w.code)}] "
+                    f"{esc(w.message_ja if lang == 'ja' else w.message_en)}</li>" for w in warnings)
+    return (f'<div class="notice" id="check-warnings"><b>{tr(lang, "注意", "Warnings")} ({len(warnings)})</b>'
+            f"<ul>{items}</ul></div>")
+
+
 def _problems_html(checked: DraftCheck, lang: str) -> str:
     if checked.ok:
         return (f'<div class="notice" id="check-ok">{tr(lang, "問題はありません", "no problems")}: '
-                f'<code>{esc(checked.name)}</code> sha256 {esc(checked.rv.sha256[:12] if checked.rv else "")}</div>')
+                f'<code>{esc(checked.name)}</code> sha256 {esc(checked.rv.sha256[:12] if checked.rv else "")}</div>'
+                + _warnings_html(checked, lang))
     items = []
     for p in checked.problems:
         line = problem_line(p)
