@@ -686,7 +686,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "hojo source add --id kofuyoko_2026 --title '交付要綱（令和8年改正）' --date 2026-04-01 "
                       "kofuyoko.txt",
                       "hojo source list")
-    source_sub = source.add_subparsers(dest="source_command", required=True)
+    source_sub = source.add_subparsers(dest="source_command", required=True, help="add or list")
     source_add = _command(source_sub, "add", "register a document (an amended 交付要綱, a 通知) to cite",
                           "hojo source add --id kofuyoko_2026 --title '交付要綱（令和8年改正）' --date 2026-04-01 "
                           "kofuyoko.txt")

@@ -26,7 +26,7 @@ from service.api import create_app
 from service.authoring.features import program_scenarios
 from service.authoring.steps import find_steps
 from service.kernel.config import Paths
-from tests.conftest import free_port, start_server
+from tests.conftest import declare_number, free_port, start_server
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAM = "kokuho_healthup_municipal"
@@ -42,7 +42,9 @@ def correction(supersedes: bool = True, reason: bool = True, amount: int = 4500)
     text = (REPO / "rules" / PROGRAM / "v2.yaml").read_text(encoding="utf-8")
     assert HEAD in text and BAND_LINE in text
     head = "version: 3\nstatus: draft\n" + ("supersedes: 2\n" if supersedes else "") + (REASON if reason else "")
-    return text.replace(HEAD, head).replace(BAND_LINE, BAND_LINE.replace("amount: 4500", f"amount: {amount}"))
+    text = text.replace(HEAD, head).replace(BAND_LINE, BAND_LINE.replace("amount: 4500", f"amount: {amount}"))
+    # a changed number must say where it comes from (number_not_in_source otherwise: its quote prints 4,500千円)
+    return text if amount == 4500 else declare_number(text, amount)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ written); the API cases use one app on another copy.
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -146,7 +147,7 @@ def test_cli_refuses_a_changed_amount_until_a_registered_source_prints_it(tmp_pa
     (paths.rules / PROGRAM / "v3.yaml").write_text(cited, encoding="utf-8")
     passed = hojo("check", env=env)
     assert passed.returncode == 0, passed.stdout
-    assert f"ok  rules/{PROGRAM}/v3.yaml  {PROGRAM}@3" in passed.stdout
+    assert re.search(rf"^ok +rules/{PROGRAM}/v3\.yaml +{PROGRAM}@3 ", passed.stdout, re.M), passed.stdout
 
     # A registered source never changes: an edited text fails the check (the registry holds its sha256).
     (paths.seeds.parent / "sources" / "r6_healthup_kaisei.txt").write_text(AMENDED.replace("5,000", "5,500"),
