@@ -142,3 +142,20 @@ def test_check_reports_an_altered_quote_with_file_and_line(tmp_path: Path) -> No
     assert result.stdout.splitlines()[-1] == "hojo check: 1 problem(s)"
     # The untouched original still passes: the copy, not the repository, was checked.
     assert line_of(REPO / "rules" / "kokuho_healthup_municipal" / "v2.yaml", ALTERED_QUOTE) == line
+
+
+def test_decide_simulate_prints_the_same_answer_and_records_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "cli.sqlite3"
+    facts = write_json(tmp_path / "facts.json", FACTS)
+    simulated = hojo("decide", "--simulate", "--program", "kokuho_healthup_municipal", "--fiscal-year", "2024",
+                     "--db", f"sqlite:///{db}", str(facts))
+    assert simulated.returncode == 0, simulated.stderr
+    tried = json.loads(simulated.stdout)
+    # Hand-computed as above: 基準額① 4,500,000 (区分1) + 基準額② 9,000,000 (区分3).
+    assert (tried["eligible"], tried["amount_yen"], tried["recorded"]) == (True, 13_500_000, False)
+    assert stored_ids(db) == []  # not even the store file holds a decision
+    recorded = json.loads(decide(facts, db).stdout)
+    assert recorded["recorded"] is True and stored_ids(db) == [recorded["decision_id"]]
+    assert list(recorded) == list(tried)
+    for field in tried.keys() - PER_DECISION - {"recorded"}:
+        assert tried[field] == recorded[field], field

@@ -27,6 +27,7 @@ from ..kernel.errors import (
 from ..rulebook.registry import Rulebook
 from ..store import open_store
 from ..web.auth import AuthError, ForbiddenError, TokenTable
+from ..web.guard import SECURITY_HEADERS, BrowserGuard
 from . import audit, decisions, programs
 
 __all__ = ["app_from_env", "create_app"]
@@ -75,6 +76,8 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     from .. import workbench  # /workbench pages; /v1/drafts/*, /v1/publish, /v1/programs/{id}/diff (issue 6)
 
     workbench.include(app)
+    # Outermost of hojo's own layers: a forged cross-origin request is refused before any route reads it.
+    app.add_middleware(BrowserGuard)
 
     @app.exception_handler(HojoError)
     async def hojo_error(_: Request, exc: HojoError) -> JSONResponse:
@@ -109,8 +112,10 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         # Logged with its traceback for the operator; the client never sees one.
         log.exception("unexpected error")
+        # Answered outside BrowserGuard (Starlette's outermost layer), so it adds the headers itself.
         return JSONResponse({"error": {"code": "internal_error", "message_ja": "内部エラーが発生しました",
-                                       "message_en": "internal error"}}, status_code=500)
+                                       "message_en": "internal error"}}, status_code=500,
+                            headers={name.decode(): value.decode() for name, value in SECURITY_HEADERS})
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -42,10 +42,12 @@ def check_citations(document: Mapping[str, Any], seeds_dir: Path, locate: Any) -
     problems: list[Problem] = []
     for path, cites in iter_cites(document):
         where = locate(list(path))
-        seed = seeds_dir / str(cites["document"])
-        if not seed.is_file():
-            problems.append(Problem(where, "citation_document", f"引用元の文書 {cites['document']} がありません",
-                                    f"cited document {cites['document']} is not in {seeds_dir}"))
+        cited = str(cites["document"])
+        seed = seeds_dir / cited
+        # A bare file name only: "../x" or "/etc/passwd" must not read a file outside the seeds.
+        if "/" in cited or "\\" in cited or cited.startswith(".") or not seed.is_file():
+            problems.append(Problem(where, "citation_document", f"引用元の文書 {cited[:120]} がありません",
+                                    f"cited document {cited[:120]} is not in seeds/"))
             continue
         lines = _seed_lines(seed)
         first, last = int(cites["line"]), int(cites.get("to_line", cites["line"]))
