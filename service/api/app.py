@@ -21,6 +21,7 @@ from ..kernel.errors import (
     DecisionNotFoundError,
     EngineError,
     HojoError,
+    RuleFileError,
     StoreError,
     UnknownProgramError,
 )
@@ -37,6 +38,8 @@ log = logging.getLogger("hojo")
 _STATUS: list[tuple[type[HojoError], int]] = [
     (ApplicationError, 422), (UnknownProgramError, 404), (DecisionNotFoundError, 404), (AuthError, 401),
     (ForbiddenError, 403),
+    # A rule file only reaches a request as a draft someone sent (the served rules are checked at start-up).
+    (RuleFileError, 422),
     (StoreError, 503), (EngineError, 500)]
 
 

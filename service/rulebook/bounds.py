@@ -8,11 +8,19 @@ expansion is *computed* here, from binomial coefficients and per-clause memos, i
 file, and a file over a limit is refused as ``rule_too_large`` at the condition that is too large, naming
 its clause. Nothing is built.
 
-The limits (each far above the largest rule file in ``rules/``, see ``tests/test_hostile_drafts.py``):
+The limits are set by the engine, not by Python: durable_rules' C core, measured on this project's
+patterns, loops without end registering an ``$or`` of about 520 comparisons, corrupts its heap (the process
+aborts) once a ruleset holds about 512 comparisons or about 100 of them match one fact at once, and refuses
+a sequence of more than 32 expressions (error 113, answered as ``rule_too_large`` by ``service.engine``).
+A leaf written once becomes up to three engine comparisons (a negated comparison also holds when its fact
+is absent), so the limits keep a whole file under 3 × 128 = 384. Each is still several times the largest
+rule file in ``rules/``:
 
 - :data:`MAX_CONDITION_DEPTH`: ``all``/``any``/``not``/``count_of`` levels in one condition, clause
   references followed (the largest in ``rules/`` is 6);
 - :data:`MAX_EXPANDED_LEAVES`: leaves of one condition once expanded (the largest in ``rules/`` is 15);
+- :data:`MAX_BRANCHES`: conditions side by side in one ``all``/``any`` once expanded (a ``count_of`` choosing
+  k of n is an ``any`` of C(n, k)); the largest in ``rules/`` is 7;
 - :data:`MAX_DRAFT_LEAVES`: leaves of every condition of the file together, the work per draft (the largest in
   ``rules/`` is 71);
 - :data:`COMPILE_SECONDS`: the last guard, a time budget for the compilation itself (``conditions.to_nnf``
@@ -30,12 +38,14 @@ from typing import Any
 
 from ..kernel.errors import Problem, RuleSemanticError
 
-__all__ = ["COMPILE_SECONDS", "MAX_CONDITION_DEPTH", "MAX_DRAFT_LEAVES", "MAX_EXPANDED_LEAVES", "Deadline",
+__all__ = ["COMPILE_SECONDS", "MAX_BRANCHES", "MAX_CONDITION_DEPTH", "MAX_DRAFT_LEAVES", "MAX_EXPANDED_LEAVES",
+           "Deadline",
            "conditions_of", "size_problems"]
 
 MAX_CONDITION_DEPTH = 16
-MAX_EXPANDED_LEAVES = 5_000
-MAX_DRAFT_LEAVES = 20_000
+MAX_EXPANDED_LEAVES = 64
+MAX_BRANCHES = 64
+MAX_DRAFT_LEAVES = 128
 COMPILE_SECONDS = 2.0
 
 Locate = Callable[[list[str | int]], str]
@@ -45,6 +55,7 @@ Locate = Callable[[list[str | int]], str]
 class _Size:
     leaves: int
     depth: int
+    width: int = 1
 
 
 def conditions_of(doc: Mapping[str, Any]) -> Iterator[tuple[str, list[str | int], Mapping[str, Any]]]:
@@ -88,18 +99,20 @@ class _Counter:
             return self.clause(str(cond["clause"]))
         if "not" in cond:
             inner = self.size(cond["not"], level + 1)
-            return _Size(inner.leaves, inner.depth + 1)
+            return _Size(inner.leaves, inner.depth + 1, inner.width)
         for key in ("all", "any", "count_of"):
             if key in cond:
                 parts = [self.size(sub, level + 1) for sub in cond[key]]
                 leaves = sum(p.leaves for p in parts)
                 depth = 1 + max((p.depth for p in parts), default=0)
+                width = max([len(parts)] + [p.width for p in parts])
                 if key == "count_of":
                     k = cond["at_least"] if "at_least" in cond else cond.get("at_most", 0) + 1
                     n = len(parts)
                     # any of the C(n, k) groups of k: each item appears in C(n-1, k-1) of them
                     leaves = comb(n - 1, k - 1) * leaves if 1 <= k <= n else 1
-                return _Size(leaves, depth)
+                    width = max(width, comb(n, k)) if 1 <= k <= n else 1
+                return _Size(leaves, depth, width)
         return _Size(1, 0)
 
 
@@ -116,6 +129,13 @@ def size_problems(doc: Mapping[str, Any], locate: Locate) -> list[Problem]:
                 f"{what} の条件の入れ子が深すぎます（上限 {MAX_CONDITION_DEPTH} 段、条項の参照を含む）",
                 f"{what}: the condition is nested more than {MAX_CONDITION_DEPTH} levels deep "
                 "(clause references included)"))
+        elif size.width > MAX_BRANCHES:
+            problems.append(Problem(
+                locate(path), "rule_too_large",
+                f"{what} の条件は展開すると {_words(size.width)} 個の条件が並びます（上限 {MAX_BRANCHES}）。"
+                "count_of の組合せを見直してください",
+                f"{what}: the condition expands to {_words(size.width, 'en')} conditions side by side (limit "
+                f"{MAX_BRANCHES}): a count_of choosing k of n is an any of C(n, k) groups"))
         elif size.leaves > MAX_EXPANDED_LEAVES:
             problems.append(Problem(
                 locate(path), "rule_too_large",

@@ -200,10 +200,12 @@ def check_csrf(request: Request, sent: str) -> None:
     """Refuse (403 ``csrf``) a workbench form whose token is not this session's.
 
     A request that carries ``Authorization: Bearer`` is not a browser session (no page can make a browser
-    add that header), so it needs no CSRF token.
+    add that header), so it needs no CSRF token; nor does one with no valid token at all (it gets 401).
     """
     if request.headers.get("authorization", "").lower().startswith("bearer "):
         return
+    if request.app.state.tokens.principal(token_of(request)) is None:
+        return  # no session to ride on: the route answers 401 itself
     expected = csrf_token(request) if request.cookies.get(SESSION_COOKIE) else None
     if expected is None or not hmac.compare_digest(expected, sent):
         raise ForbiddenError("フォームの確認用トークン（CSRF）が正しくありません。ページを開き直してください",

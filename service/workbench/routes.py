@@ -30,7 +30,14 @@ from ..authoring.drafting import (
 )
 from ..authoring.publishing import PublishError
 from ..authoring.rulediff import band_words, condition_words, diff_documents, unit_amount, unit_yen
-from ..kernel.errors import ApplicationError, DecisionNotFoundError, HojoError, StoreError, UnknownProgramError
+from ..kernel.errors import (
+    ApplicationError,
+    DecisionNotFoundError,
+    HojoError,
+    RuleFileError,
+    StoreError,
+    UnknownProgramError,
+)
 from ..kernel.strict_json import MAX_BODY_BYTES
 from ..rulebook.model import RuleVersion
 from ..web.auth import ANYONE, AUDIT, OWNER, AuthError, ForbiddenError, Principal, require, token_of
@@ -130,6 +137,7 @@ def _html(request: Request, lang: str, title: str, body: str, status: int = 200)
 def _status(exc: HojoError) -> int:
     for cls, status in ((AuthError, 401), (ForbiddenError, 403), (UnknownProgramError, 404),
                         (DecisionNotFoundError, 404), (ApplicationError, 422), (PublishError, 422),
+                        (RuleFileError, 422),
                         (StoreError, 503)):
         if isinstance(exc, cls):
             return status
