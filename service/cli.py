@@ -71,8 +71,7 @@ def _decide(args: argparse.Namespace) -> int:
     store = open_store("sqlite://:memory:" if args.simulate else args.db or default_db_url())
     try:
         service = DecisionService(Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds), store, paths)
-        decision = service.decide(request, record=not args.simulate)
-        _print_json(decision if args.simulate else {**decision, "recorded": True})  # as POST /v1/decisions
+        _print_json(service.decide(request, record=not args.simulate))
         return 0
     except HojoError as exc:
         _print_json({"error": exc.as_dict()}, sys.stderr)

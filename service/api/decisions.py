@@ -30,7 +30,7 @@ def router(application_schema: dict[str, Any], decision_schema: dict[str, Any]) 
         """Decide eligibility and the amount in exact yen, record the decision, and return it with reasons."""
         decision = request.app.state.service.decide(body, requested_by=principal.name)
         # Serialised once, directly: FastAPI's generic encoder walks every reason of a large decision again.
-        return JSONResponse({**decision, "recorded": True})
+        return JSONResponse(decision)
 
     @api.get("/v1/decisions/{decision_id}", summary="A recorded decision / 記録された判定", responses={404: _ERROR})
     def get_decision(request: Request, decision_id: str,
@@ -53,8 +53,9 @@ def router(application_schema: dict[str, Any], decision_schema: dict[str, Any]) 
                          404: _ERROR, 422: _ERROR})
     def simulate(request: Request, body: Annotated[Any, Depends(json_body)],
                  principal: Annotated[Principal, Depends(require(*ANYONE))]) -> JSONResponse:
-        """The answer ``POST /v1/decisions`` would give, with ``recorded: false``: nothing is written to the log,
-        so no impact preview, replay or export ever counts it."""
+        """The answer ``POST /v1/decisions`` would give, plus ``recorded: false``: nothing is written to the log,
+        so no impact preview, replay or export ever counts it. (A decision's answer has no ``recorded`` field:
+        it is exactly the record whose hash the log chains, so a client can verify it as received.)"""
         return JSONResponse(request.app.state.service.decide(body, requested_by=principal.name, record=False))
 
     return api
