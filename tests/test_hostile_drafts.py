@@ -258,3 +258,17 @@ def test_the_server_answers_the_red_team_drafts_fast_and_stays_small(tmp_path: P
         proc.terminate()
         proc.wait(timeout=20)
     assert proc.returncode is not None  # it stopped on SIGTERM, with nothing left running
+
+
+def test_a_draft_within_the_bounds_that_the_engine_cannot_hold_is_a_422_not_a_500(client: TestClient) -> None:
+    """durable_rules refuses an ``$or`` of 20 ``$and``s of 3 (error 113, more than 32 expressions a sequence):
+    60 comparisons, inside the bounds, so the check passes and the engine's refusal is answered as a 422."""
+    groups = ", ".join("{all: [" + ", ".join(f"{{fact: insured_count, at_least: {10 * g + i}}}" for i in range(3))
+                       + "]}" for g in range(20))
+    text = hostile.with_eligibility(f"{{any: [{groups}]}}")
+    assert check(client, text).json()["ok"] is True
+    response = client.post("/v1/impact", json={"rules": {f"{PROGRAM}/v3.yaml": text}}, headers=bearer("auditor"))
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "rule_too_large" and "split its conditions" in error["message_en"]
+    no_absolute_path(error)
