@@ -135,7 +135,8 @@ def refusal(scope: Scope) -> tuple[int, bytes] | None:
     sender = _sender_origin(headers)
     own = _own_origin(scope, headers)
     if sender is not None and sender != own:
-        return _error(403, "cross_origin", f"他のサイト（{sender[:80]}）からの変更の要求は受け付けません",
+        return _error(403, "cross_origin",
+                      f"別のオリジン（{sender[:80]}）からの変更の要求は受け付けません（受け付けるのは {own}）",
                       f"a state-changing request from another origin ({sender[:80]}) is refused; expected {own}")
     path = str(scope.get("path", ""))
     if path.startswith("/v1/") and _has_body(headers) and not _is_json(headers.get("content-type", "")):
