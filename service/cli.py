@@ -88,10 +88,11 @@ def _decide(args: argparse.Namespace) -> int:
     request: dict[str, Any] = {"program": args.program, "fiscal_year": args.fiscal_year, "facts": facts}
     if args.version is not None:
         request["version"] = args.version
-    store = open_store(args.db or default_db_url())
+    # A simulation touches no store at all: a private in-memory one holds the rule texts it needs.
+    store = open_store("sqlite://:memory:" if args.simulate else args.db or default_db_url())
     try:
         service = DecisionService(Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds), store, paths)
-        _print_json(service.decide(request))
+        _print_json(service.decide(request, record=not args.simulate))
         return 0
     except HojoError as exc:
         _print_json({"error": exc.as_dict()}, sys.stderr)
@@ -613,6 +614,8 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--fiscal-year", type=int, required=True, help="the fiscal year applied for (e.g. 2024)")
     decide.add_argument("--version", type=int, help="pin a rule version (default: the version in force)")
     decide.add_argument("--db", help="store URL (the decision is recorded, as over HTTP)")
+    decide.add_argument("--simulate", action="store_true",
+                        help="試算: decide without recording (POST /v1/simulations); the answer says recorded: false")
     decide.add_argument("facts", help="a JSON file with the facts")
     decide.set_defaults(run=_decide)
     check = _command(sub, "check", "load and check every rule file, citations and the publication lock",

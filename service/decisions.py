@@ -1,6 +1,9 @@
 """The decision service: request → validated facts → decision → durable log record → answer.
 
-Shared by the HTTP API and the CLI, so ``hojo decide`` and ``POST /v1/decisions`` are the same code.
+Shared by the HTTP API and the CLI, so ``hojo decide`` and ``POST /v1/decisions`` are the same code. A
+simulation (試算: ``POST /v1/simulations``, ``hojo decide --simulate``, the workbench's try-it page) is
+the same call with ``record=False``: the same validation and the same answer, but nothing reaches the
+log, so impact previews and replays never see it.
 """
 
 from __future__ import annotations
@@ -84,8 +87,12 @@ class DecisionService:
         log.warning("now deciding under %s (published elsewhere, sha256 %s)", rv.name, sha256[:12])
         return rv.name
 
-    def decide(self, request: Any, requested_by: str = "cli") -> dict[str, Any]:
-        """Decide ``{"program", "fiscal_year", "facts"[, "version"]}``, record it, and return the decision."""
+    def decide(self, request: Any, requested_by: str = "cli", record: bool = True) -> dict[str, Any]:
+        """Decide ``{"program", "fiscal_year", "facts"[, "version"]}``, record it, and return the decision.
+
+        With ``record=False`` (a simulation, 試算) nothing is written and the answer says ``recorded: false``;
+        its ``decision_id`` names no record.
+        """
         problems = problems_of(self._envelope, request)
         if problems:
             raise InvalidRequestError("申請の形式に誤りがあります", "the application is malformed",
@@ -96,6 +103,8 @@ class DecisionService:
         body.update(decision_id=str(uuid.uuid4()), fiscal_year=request["fiscal_year"],
                     decided_at=datetime.now(UTC).isoformat(timespec="microseconds"), requested_by=requested_by)
         decision = {key: body[key] for key in _FIELD_ORDER}
+        if not record:
+            return {**decision, "recorded": False}
         self.store.append(decision, facts, rv.text)
         metrics.count_decision(rv.program, request["fiscal_year"], rv.version, decision["eligible"])
         self.notary.appended()

@@ -30,7 +30,7 @@ from typing import Any
 
 from durable.engine import Host
 
-from .kernel.errors import EngineError, RuleActionError
+from .kernel.errors import EngineError, Problem, RuleActionError, RuleSemanticError
 
 __all__ = ["DISCRIMINATOR", "SENTINEL", "DecisionEngine", "EngineFact"]
 
@@ -91,7 +91,15 @@ class DecisionEngine:
             if name in self._names:
                 return  # the same content is registered once per process; a ruleset cannot be replaced
             # set_rulesets deletes "run" from the dicts it is given: pass a copy.
-            self._host.set_rulesets({name: copy.deepcopy(ruleset)})
+            try:
+                self._host.set_rulesets({name: copy.deepcopy(ruleset)})
+            except Exception as exc:  # the C core's own limits (32 expressions a sequence, ...): the rule's fault
+                if "error code" not in str(exc):
+                    raise
+                ja = f"{name} は規則エンジンの上限を超えるため登録できません（条件を分けてください）"
+                en = f"the rule engine cannot hold {name} ({exc}): split its conditions"
+                raise RuleSemanticError(ja, en, code="rule_too_large",
+                                        problems=[Problem(name, "rule_too_large", ja, en)]) from None
             self._names.add(name)
 
     def evaluate(self, name: str, fact: EngineFact) -> frozenset[str]:

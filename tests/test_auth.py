@@ -31,6 +31,7 @@ OPEN = "open"  # a route no token is needed for
 #: (method, path template) → who may call it: the roles, or OPEN. "{own}" is the caller's own decision.
 TABLE: dict[tuple[str, str], Any] = {
     ("POST", "/v1/decisions"): {"applicant", "auditor", "policy_owner"},
+    ("POST", "/v1/simulations"): {"applicant", "auditor", "policy_owner"},  # the same answer, nothing recorded
     ("GET", "/v1/decisions/{decision_id}"): {"applicant", "auditor", "policy_owner"},  # applicants: their own
     ("GET", "/v1/decisions"): {"auditor", "policy_owner"},
     ("POST", "/v1/decisions/{decision_id}/replay"): {"auditor", "policy_owner"},
@@ -52,16 +53,16 @@ TABLE: dict[tuple[str, str], Any] = {
     # the workbench (service/workbench): its API routes, and its HTML pages (the same roles)
     ("GET", "/v1/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/v1/programs/{program}/diff"): {"applicant", "auditor", "policy_owner"},  # 422 without from/to
-    ("POST", "/v1/drafts/check"): {"applicant", "auditor", "policy_owner"},
+    ("POST", "/v1/drafts/check"): {"auditor", "policy_owner"},  # compiling drafts: not for applicants
     ("POST", "/v1/drafts/features"): {"auditor", "policy_owner"},
     ("POST", "/v1/publish"): {"policy_owner"},
     ("GET", "/workbench"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/workbench/programs/{program}"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/workbench/programs/{program}/try"): {"applicant", "auditor", "policy_owner"},
     ("POST", "/workbench/programs/{program}/try"): {"applicant", "auditor", "policy_owner"},
-    ("GET", "/workbench/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},
-    ("POST", "/workbench/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},  # impact: audit;
-    ("GET", "/workbench/programs/{program}/diff"): {"applicant", "auditor", "policy_owner"},  # publish: owner
+    ("GET", "/workbench/programs/{program}/draft"): {"auditor", "policy_owner"},
+    ("POST", "/workbench/programs/{program}/draft"): {"auditor", "policy_owner"},  # publish: owner only
+    ("GET", "/workbench/programs/{program}/diff"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/workbench/decisions/{decision_id}"): {"applicant", "auditor", "policy_owner"},  # applicants: own
     ("GET", "/workbench/login"): OPEN,
     ("POST", "/workbench/login"): OPEN,
@@ -94,7 +95,7 @@ def as_(who: str | None) -> dict[str, str]:
 
 def call(client: TestClient, method: str, path: str, who: str | None) -> int:
     body: Any = None
-    if path == "/v1/decisions" and method == "POST":
+    if path in ("/v1/decisions", "/v1/simulations") and method == "POST":
         body = REQUEST
     elif path == "/v1/impact":
         body = {"rules": {"kokuho_healthup_municipal/v9.yaml": "program: x\n"}}  # invalid on purpose: 422
@@ -154,10 +155,13 @@ def test_errors_say_what_is_missing_in_both_languages(client: TestClient) -> Non
     assert "auditor, policy_owner" in forbidden["message_en"]
 
 
-def test_the_workbench_cookie_carries_the_token_too(client: TestClient) -> None:
+def test_the_workbench_cookie_counts_under_workbench_only(client: TestClient) -> None:
     client.cookies.set("hojo_token", TOKENS["auditor"])
     try:
-        assert client.get("/v1/log/verify").status_code == 200
+        assert client.get("/workbench").status_code == 200
+        # /v1/* takes the bearer header only: a page a logged-in browser visits cannot use its session there
+        refused = client.get("/v1/log/verify")
+        assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthenticated"
     finally:
         client.cookies.clear()
 

@@ -176,3 +176,18 @@ def test_serve_help_names_the_operations_routes_and_log_settings() -> None:
     assert "/healthz, /readyz, /metrics" in shown and "$HOJO_LOG_LEVEL" in shown and "--workers" in shown
     refused = hojo("serve", "--port", "1", env={"HOJO_LOG_LEVEL": "verbose"})
     assert refused.returncode == 2 and "HOJO_LOG_LEVEL='verbose'" in refused.stderr
+def test_decide_simulate_prints_the_same_answer_and_records_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "cli.sqlite3"
+    facts = write_json(tmp_path / "facts.json", FACTS)
+    simulated = hojo("decide", "--simulate", "--program", "kokuho_healthup_municipal", "--fiscal-year", "2024",
+                     "--db", f"sqlite:///{db}", str(facts))
+    assert simulated.returncode == 0, simulated.stderr
+    tried = json.loads(simulated.stdout)
+    # Hand-computed as above: 基準額① 4,500,000 (区分1) + 基準額② 9,000,000 (区分3).
+    assert (tried["eligible"], tried["amount_yen"], tried["recorded"]) == (True, 13_500_000, False)
+    assert stored_ids(db) == []  # not even the store file holds a decision
+    recorded = json.loads(decide(facts, db).stdout)
+    assert "recorded" not in recorded and stored_ids(db) == [recorded["decision_id"]]
+    assert list(recorded) + ["recorded"] == list(tried)
+    for field in tried.keys() - PER_DECISION - {"recorded"}:
+        assert tried[field] == recorded[field], field

@@ -11,8 +11,8 @@ written); the API cases use one app on another copy.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys

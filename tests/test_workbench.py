@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -76,6 +77,21 @@ def client(tmp_path: Path, rules: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
         yield c
 
 
+def login(client: TestClient, role: str) -> None:
+    """Log in through the login form, as a browser does: the session cookies are scoped to /workbench."""
+    client.cookies.clear()
+    response = client.post("/workbench/login", data={"token": TOKENS[role], "lang": "ja"}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+
+
+def csrf(client: TestClient, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with the session's CSRF token, read from a page as a browser's form carries it."""
+    page = client.get("/workbench").text
+    token = re.search(r'name="csrf" value="([0-9a-f]{64})"', page)
+    assert token, "every workbench page carries the session's CSRF token"
+    return {**data, "csrf": token.group(1)}
+
+
 def decide(client: TestClient, fiscal_year: int = 2024) -> dict[str, Any]:
     response = client.post("/v1/decisions", json={"program": PROGRAM, "fiscal_year": fiscal_year, "facts": FACTS},
                            headers=bearer("applicant"))
@@ -106,7 +122,7 @@ def test_pages_need_a_token_and_the_login_form_sets_the_cookie(client: TestClien
 
 
 def test_program_list_shows_status_source_and_name_in_both_languages(client: TestClient) -> None:
-    client.cookies.set("hojo_token", TOKENS["applicant"])
+    login(client, "applicant")
     ja = client.get("/workbench").text
     assert "制度の一覧" in ja and "市町村国保ヘルスアップ事業" in ja and "001_c02c95a32821d2bb.txt L1763-1874" in ja
     assert "判定可" in ja and "一部判定" in ja and "参照のみ" in ja
@@ -117,7 +133,7 @@ def test_program_list_shows_status_source_and_name_in_both_languages(client: Tes
 
 
 def test_program_page_versions_clauses_bands_assumptions_and_features(client: TestClient) -> None:
-    client.cookies.set("hojo_token", TOKENS["applicant"])
+    login(client, "applicant")
     page = client.get(f"/workbench/programs/{PROGRAM}").text
     rv = Rulebook.from_dir(REPO / "rules", REPO / "schemas", REPO / "seeds").programs[PROGRAM][2]
     assert rv.sha256[:16] in page and "2024年度" in page and "2021年度" in page
@@ -138,7 +154,7 @@ def test_program_page_versions_clauses_bands_assumptions_and_features(client: Te
 
 
 def test_every_program_page_renders(client: TestClient) -> None:
-    client.cookies.set("hojo_token", TOKENS["applicant"])
+    login(client, "auditor")  # an auditor sees every page, the draft editor included
     for entry in client.get("/v1/programs", headers=bearer("applicant")).json()["programs"]:
         response = client.get(f"/workbench/programs/{entry['program']}")
         assert response.status_code == 200, entry["program"]
@@ -149,21 +165,27 @@ def test_every_program_page_renders(client: TestClient) -> None:
 
 
 def test_try_form_is_generated_from_the_facts_schema_and_decides(client: TestClient) -> None:
-    client.cookies.set("hojo_token", TOKENS["applicant"])
+    login(client, "applicant")
     form = client.get(f"/workbench/programs/{PROGRAM}/try").text
     assert 'type="number" step="1" name="f.insured_count"' in form and 'max="100000000"' in form
     assert 'type="checkbox" name="f.has_data_health_plan"' in form
     assert form.count('name="f.categories"') == 5  # the list of enum values, one checkbox each
-    result = client.post(f"/workbench/programs/{PROGRAM}/try", data={
-        "fy": "2024", "lang": "ja", "f.insured_count": "30,000", "f.has_data_health_plan": "true",
-        "f.categories": ["1", "3"]})
+    assert 'id="simulation-note"' in form and "試算は記録されません" in form
+    application = {"fy": "2024", "lang": "ja", "f.insured_count": "30,000", "f.has_data_health_plan": "true",
+                   "f.categories": ["1", "3"]}
+    result = client.post(f"/workbench/programs/{PROGRAM}/try", data=csrf(client, application))
     assert result.status_code == 200
-    assert '<span class="amount" id="amount">13,500,000円</span>' in result.text
+    assert '<span class="amount" id="amount">13,500,000円</span>' in result.text and 'id="simulated"' in result.text
     assert "交付対象" in result.text and "001_c02c95a32821d2bb.txt L1770" in result.text
     assert "データ分析に基づくPDCAサイクルに沿った中長期的なデータヘルス計画を策定している：満たす" in result.text
+    # a try is a simulation: the log holds nothing, until the applicant asks to record one
+    assert client.get("/v1/decisions", headers=bearer("auditor")).json()["decisions"] == []
+    kept = client.post(f"/workbench/programs/{PROGRAM}/try", data=csrf(client, {**application, "record": "1"}))
+    assert kept.status_code == 200 and 'id="recorded"' in kept.text
     listed = client.get("/v1/decisions", headers=bearer("auditor")).json()["decisions"]
     assert [d["requested_by"] for d in listed] == ["applicant-1"] and listed[0]["amount_yen"] == 13_500_000
-    bad = client.post(f"/workbench/programs/{PROGRAM}/try", data={"fy": "2024", "lang": "en", "f.insured_count": "-5"})
+    bad = client.post(f"/workbench/programs/{PROGRAM}/try",
+                      data=csrf(client, {"fy": "2024", "lang": "en", "f.insured_count": "-5"}))
     assert bad.status_code == 422 and "$.facts.insured_count" in bad.text and "invalid_facts" in bad.text
 
 
@@ -171,7 +193,9 @@ def test_try_form_is_generated_from_the_facts_schema_and_decides(client: TestCli
 
 
 def test_draft_editor_starts_from_the_version_in_force(client: TestClient) -> None:
-    client.cookies.set("hojo_token", TOKENS["applicant"])
+    login(client, "applicant")
+    assert client.get(f"/workbench/programs/{PROGRAM}/draft").status_code == 403  # drafting: auditors, owners
+    login(client, "auditor")
     page = client.get(f"/workbench/programs/{PROGRAM}/draft").text
     assert "version: 3\nstatus: draft\nname_ja" in page and "published_at" not in page.split('id="draft"')[1][:400]
     api = client.get(f"/v1/programs/{PROGRAM}/draft", headers=bearer("applicant")).json()
@@ -181,25 +205,27 @@ def test_draft_editor_starts_from_the_version_in_force(client: TestClient) -> No
 def test_check_shows_problems_at_their_line(client: TestClient) -> None:
     broken = draft().replace("under: 50000, amount: 5000", "under: 60000, amount: 5000")
     line = broken.splitlines().index(BAND_LINE.replace("50000, amount: 4500", "60000, amount: 5000")) + 1
-    response = client.post("/v1/drafts/check", json={"text": broken}, headers=bearer("applicant"))
+    assert client.post("/v1/drafts/check", json={"text": broken}, headers=bearer("applicant")).status_code == 403
+    response = client.post("/v1/drafts/check", json={"text": broken}, headers=bearer("auditor"))
     assert response.status_code == 200
     body = response.json()
     assert body["ok"] is False and body["file"] == f"rules/{PROGRAM}/v3.yaml"
     assert any(p["line"] in (line, line + 1) and p["path"].startswith(f"rules/{PROGRAM}/v3.yaml:")
                for p in body["problems"]), body["problems"]
-    client.cookies.set("hojo_token", TOKENS["applicant"])
-    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data={"text": broken, "action": "check"})
+    login(client, "auditor")
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data=csrf(client, {"text": broken, "action": "check"}))
     assert page.status_code == 422 and 'id="check-problems"' in page.text
     shown = {p["line"] for p in body["problems"]}
     assert all(f'data-line="{n}"' in page.text and f"<b>● {n}</b>" in page.text for n in shown)
 
 
 def test_check_of_a_good_draft_says_what_changed_in_words(client: TestClient) -> None:
-    body = client.post("/v1/drafts/check", json={"text": draft()}, headers=bearer("applicant")).json()
+    body = client.post("/v1/drafts/check", json={"text": draft()}, headers=bearer("policy_owner")).json()
     assert body["ok"] is True and body["problems"] == [] and body["diff_from"] == 2
     assert "基準額① 1～5万人未満: 4,500千円 → 5,000千円" in [c["ja"] for c in body["changes"]]
-    client.cookies.set("hojo_token", TOKENS["applicant"])
-    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data={"text": draft(), "action": "check"}).text
+    login(client, "policy_owner")
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft",
+                       data=csrf(client, {"text": draft(), "action": "check"})).text
     assert 'id="check-ok"' in page and "基準額① 1～5万人未満: 4,500千円 → 5,000千円" in page
 
 
@@ -237,18 +263,20 @@ def test_diff_route(client: TestClient) -> None:
     assert client.get(f"/v1/programs/{PROGRAM}/diff?from=1&to=9", headers=bearer("applicant")).status_code == 422
     assert client.get("/v1/programs/nope/diff?from=1&to=2", headers=bearer("applicant")).status_code == 404
     assert client.get(f"/v1/programs/{PROGRAM}/diff?from=1&to=2").status_code == 401
-    client.cookies.set("hojo_token", TOKENS["applicant"])
+    login(client, "applicant")
     page = client.get(f"/workbench/programs/{PROGRAM}/diff?from=1&to=2&lang=en").text
     assert "effective: FY2021 → FY2024" in page and "v1 → v2" in page
 
 
 def test_impact_of_a_draft_band_amount(client: TestClient) -> None:
     logged = decide(client)
-    client.cookies.set("hojo_token", TOKENS["applicant"])
-    refused = client.post(f"/workbench/programs/{PROGRAM}/draft", data={"text": draft(), "action": "impact"})
+    login(client, "applicant")
+    refused = client.post(f"/workbench/programs/{PROGRAM}/draft",
+                          data=csrf(client, {"text": draft(), "action": "impact"}))
     assert refused.status_code == 403 and "403 Forbidden" in refused.text
-    client.cookies.set("hojo_token", TOKENS["auditor"])
-    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data={"text": draft(), "action": "impact"})
+    login(client, "auditor")
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft",
+                       data=csrf(client, {"text": draft(), "action": "impact"}))
     assert page.status_code == 200
     assert '<span class="delta plus">+500,000円</span>' in page.text and logged["decision_id"] in page.text
     report = client.post("/v1/impact", json={"rules": {f"{PROGRAM}/v3.yaml": draft()}},
@@ -272,8 +300,8 @@ def test_publish_is_for_owners_and_decides_at_once_and_is_logged(client: TestCli
     text = draft(fiscal_year=2026)
     assert client.post("/v1/publish", json={"text": text}, headers=bearer("applicant")).status_code == 403
     assert client.post("/v1/publish", json={"text": text}, headers=bearer("auditor")).status_code == 403
-    client.cookies.set("hojo_token", TOKENS["applicant"])
-    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data={"text": text, "action": "publish"})
+    login(client, "applicant")
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data=csrf(client, {"text": text, "action": "publish"}))
     assert page.status_code == 403 and "403 Forbidden" in page.text and "政策担当" in page.text
     assert not (rules / PROGRAM / "v3.yaml").exists()
     client.cookies.clear()

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -160,10 +161,12 @@ def test_try_an_application_and_see_the_reasons(server: dict[str, Any], page: An
     page.check("input[name='f.categories'][value='1']")
     page.check("input[name='f.categories'][value='3']")
     shot(page, "05-try-form")
+    assert "試算は記録されません" in page.inner_text("#simulation-note")
     page.click("#decide")
     page.wait_for_selector("#decision")
     assert page.inner_text("#amount") == "13,500,000円"
     assert page.inner_text("#cap") == "13,500,000円"
+    assert "記録されていません" in page.inner_text("#simulated")  # a simulation: the impact preview never sees it
     reasons = page.inner_text("table.reasons")
     assert "データ分析に基づくPDCAサイクルに沿った中長期的なデータヘルス計画を策定している：満たす" in reasons
     assert "001_c02c95a32821d2bb.txt L1770" in reasons and "読み方の前提" in reasons
@@ -208,18 +211,69 @@ def test_edit_a_draft_band_amount_and_see_the_impact(server: dict[str, Any], pag
     shot(page, "09-draft-impact")
 
 
-def test_publish_fails_as_applicant(server: dict[str, Any], page: Any) -> None:
+def test_drafting_and_publishing_are_forbidden_to_an_applicant(server: dict[str, Any], page: Any) -> None:
     url = server["url"]
     login(page, url, APPLICANT)
-    page.goto(f"{url}/workbench/programs/{PROGRAM}/draft")
-    page.fill("#draft", draft_2026(page))
-    with page.expect_response(lambda r: r.url.endswith("/draft") and r.request.method == "POST") as answer:
-        page.click("#action-publish")
-    assert answer.value.status == 403
+    answer = page.goto(f"{url}/workbench/programs/{PROGRAM}/draft")
+    assert answer is not None and answer.status == 403
     alert = page.inner_text("div.error")
-    assert "403 Forbidden" in alert and "政策担当" in alert
+    assert "403 Forbidden" in alert and "政策担当" in alert and page.locator("#draft").count() == 0
     assert not (server["rules"] / PROGRAM / "v3.yaml").exists()
     shot(page, "10-publish-forbidden")
+
+
+def test_a_page_on_another_port_cannot_publish_for_a_logged_in_owner(
+        server: dict[str, Any], page: Any, tmp_path: Path) -> None:
+    """Same-site CSRF (issue 11): the forged page auto-submits the publish form and fetches /v1/publish."""
+    import html
+
+    from tests.test_workbench import draft
+
+    url, rules = server["url"], server["rules"]
+    before = sorted(p.name for p in (rules / PROGRAM).iterdir())
+    lock = (rules / "published.lock.json").read_text(encoding="utf-8")
+    owner = {"authorization": f"Bearer {OWNER}"}
+    head = httpx.get(f"{url}/v1/log/head", headers=owner, timeout=30).json()
+    forged_text = draft(fiscal_year=2026)
+    (tmp_path / "attack.html").write_text(f"""<!doctype html><meta charset="utf-8">
+<form id="forged" method="post" action="{url}/workbench/programs/{PROGRAM}/draft">
+<input type="hidden" name="text" value="{html.escape(forged_text)}">
+<input type="hidden" name="action" value="publish"><input type="hidden" name="lang" value="ja"></form>
+<script>
+fetch("{url}/v1/publish", {{method: "POST", mode: "no-cors", credentials: "include",
+  headers: {{"Content-Type": "text/plain"}}, body: JSON.stringify({{text: {json.dumps(forged_text)}}})}})
+  .finally(function () {{ document.getElementById("forged").submit(); }});
+</script>""", encoding="utf-8")
+    attacker_port = free_port()
+    attacker = subprocess.Popen(["python3", "-m", "http.server", str(attacker_port), "--bind", "127.0.0.1",
+                                 "--directory", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):  # bounded: the attacker's server is up within seconds
+            try:
+                if httpx.get(f"http://127.0.0.1:{attacker_port}/attack.html", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        login(page, url, OWNER)
+        seen: dict[str, int] = {}
+        page.on("response", lambda r: seen.__setitem__(f"{r.request.method} {r.url.split('127.0.0.1')[1]}",
+                                                       r.status))
+        with page.expect_response(lambda r: r.url.endswith("/draft") and r.request.method == "POST") as answer:
+            page.goto(f"http://127.0.0.1:{attacker_port}/attack.html")
+        assert answer.value.status == 403
+        assert "cross_origin" in answer.value.text()
+        shot(page, "14-forged-publish-refused")
+        fetched = next((status for key, status in seen.items() if key.startswith("POST") and "/v1/publish" in key),
+                       None)
+        assert fetched in (403, 415), seen
+    finally:
+        attacker.terminate()
+        attacker.wait(timeout=10)
+    # nothing was published, locked or logged
+    assert sorted(p.name for p in (rules / PROGRAM).iterdir()) == before
+    assert (rules / "published.lock.json").read_text(encoding="utf-8") == lock
+    assert httpx.get(f"{url}/v1/log/head", headers=owner, timeout=30).json() == head
 
 
 def test_publish_as_owner_and_decide_under_it(server: dict[str, Any], page: Any) -> None:

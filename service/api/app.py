@@ -26,6 +26,7 @@ from ..kernel.errors import (
     DecisionNotFoundError,
     EngineError,
     HojoError,
+    RuleFileError,
     SigningKeyError,
     StoreError,
     UnknownProgramError,
@@ -33,6 +34,7 @@ from ..kernel.errors import (
 from ..rulebook.registry import Rulebook
 from ..store import open_store
 from ..web.auth import AuthError, ForbiddenError, TokenTable
+from ..web.guard import SECURITY_HEADERS, BrowserGuard
 from ..web.inprocess import InProcessClient
 from ..web.observe import RequestObserver
 from . import audit, decisions, evidence, ops, programs
@@ -44,6 +46,8 @@ log = logging.getLogger("hojo")
 _STATUS: list[tuple[type[HojoError], int]] = [
     (ApplicationError, 422), (UnknownProgramError, 404), (DecisionNotFoundError, 404), (AuthError, 401),
     (ForbiddenError, 403),
+    # A rule file only reaches a request as a draft someone sent (the served rules are checked at start-up).
+    (RuleFileError, 422),
     (StoreError, 503), (SigningKeyError, 503), (EngineError, 500)]
 
 
@@ -127,6 +131,8 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     from .. import workbench  # /workbench pages; /v1/drafts/*, /v1/publish, /v1/programs/{id}/diff (issue 6)
 
     workbench.include(app)
+    # Outermost of hojo's own layers: a forged cross-origin request is refused before any route reads it.
+    app.add_middleware(BrowserGuard)
 
     @app.exception_handler(HojoError)
     async def hojo_error(_: Request, exc: HojoError) -> JSONResponse:
@@ -166,9 +172,12 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
         request_id = getattr(request.state, "request_id", None)
         log.exception("unexpected error", extra={"fields": {"request_id": request_id}})
         metrics.count_error("internal_error")
+        # Answered outside BrowserGuard (Starlette's outermost layer), so it adds the headers itself.
+        headers = {name.decode(): value.decode() for name, value in SECURITY_HEADERS}
+        if request_id:
+            headers["x-request-id"] = request_id
         return JSONResponse({"error": {"code": "internal_error", "message_ja": "内部エラーが発生しました",
-                                       "message_en": "internal error"}}, status_code=500,
-                            headers={"x-request-id": request_id} if request_id else None)
+                                       "message_en": "internal error"}}, status_code=500, headers=headers)
 
     return app
 

@@ -1,4 +1,4 @@
-"""``POST /v1/decisions`` and ``GET /v1/decisions/{id}``."""
+"""``POST /v1/decisions``, ``POST /v1/simulations`` (the same decision, not recorded) and ``GET /v1/decisions/{id}``."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ _ERROR = {"description": "error: code, message_ja, message_en and, for 422, one 
 
 
 def router(application_schema: dict[str, Any], decision_schema: dict[str, Any]) -> APIRouter:
-    api = APIRouter(prefix="/v1/decisions", tags=["decisions"],
+    api = APIRouter(tags=["decisions"],
                     responses={401: _ERROR, 403: _ERROR})
 
-    @api.post("", summary="Decide an application / 申請を判定する",
+    @api.post("/v1/decisions", summary="Decide an application / 申請を判定する",
               openapi_extra={"requestBody": {"required": True,
                                              "content": {"application/json": {"schema": application_schema}}}},
               responses={200: {"content": {"application/json": {"schema": decision_schema}}},
@@ -33,7 +33,7 @@ def router(application_schema: dict[str, Any], decision_schema: dict[str, Any]) 
         # Serialised once, directly: FastAPI's generic encoder walks every reason of a large decision again.
         return JSONResponse(decision)
 
-    @api.get("/{decision_id}", summary="A recorded decision / 記録された判定", responses={404: _ERROR})
+    @api.get("/v1/decisions/{decision_id}", summary="A recorded decision / 記録された判定", responses={404: _ERROR})
     def get_decision(request: Request, decision_id: str,
                      principal: Annotated[Principal, Depends(require(*ANYONE))]) -> dict[str, Any]:
         """Return the stored decision with its canonical facts and its log entry (seq, prev_hash, hash).
@@ -62,5 +62,16 @@ def router(application_schema: dict[str, Any], decision_schema: dict[str, Any]) 
             raise DecisionNotFoundError(f"判定 {decision_id} はありません", f"no decision {decision_id}",
                                         code="decision_not_found")
         return service.notary.receipt(record)  # type: ignore[no-any-return]
+    @api.post("/v1/simulations", summary="Try an application without recording it / 試算（記録しない）",
+              openapi_extra={"requestBody": {"required": True,
+                                             "content": {"application/json": {"schema": application_schema}}}},
+              responses={200: {"content": {"application/json": {"schema": decision_schema}}},
+                         404: _ERROR, 422: _ERROR})
+    def simulate(request: Request, body: Annotated[Any, Depends(json_body)],
+                 principal: Annotated[Principal, Depends(require(*ANYONE))]) -> JSONResponse:
+        """The answer ``POST /v1/decisions`` would give, plus ``recorded: false``: nothing is written to the log,
+        so no impact preview, replay or export ever counts it. (A decision's answer has no ``recorded`` field:
+        it is exactly the record whose hash the log chains, so a client can verify it as received.)"""
+        return JSONResponse(request.app.state.service.decide(body, requested_by=principal.name, record=False))
 
     return api

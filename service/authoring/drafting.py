@@ -44,6 +44,9 @@ __all__ = ["DraftCheck", "check_draft", "draft_head", "draft_text", "log_publish
            "run_draft_features"]
 
 _LINE = re.compile(r"^rules/[^:]+\.yaml:(\d+)")
+#: what a program id may be (``schemas/rule.schema.json``): checked before any path is built from one, so
+#: ``../x`` or ``/etc`` never names a file outside ``rules/``
+PROGRAM_ID = re.compile(r"[a-z][a-z0-9_]{0,79}")
 #: one publication at a time in a process (it writes rules/ and the lock file)
 _PUBLISHING = threading.Lock()
 
@@ -94,6 +97,10 @@ def check_draft(text: str, paths: Paths, program: str | None = None, version: in
     declared_program, declared_version = draft_head(text)
     program = program or declared_program or "unknown"
     version = version if version is not None else (declared_version or 0)
+    if not PROGRAM_ID.fullmatch(program):
+        return DraftCheck("unknown", version, "rules/unknown", None, [Problem(
+            "$.program", "invalid_program_id", "制度の ID は英小文字で始まる英小文字・数字・_ です",
+            "a program id is lower-case letters, digits and _, starting with a letter")])
     name = f"rules/{program}/v{version}.yaml"
     try:
         rv = load_rule_text(text, name, paths.schemas, paths.seeds, (program, version))
@@ -157,6 +164,12 @@ def publish_draft(service: Any, paths: Paths, program: str, version: int, text: 
     in the log (with the text kept in ``rule_versions``) is what every other service on the same store
     polls for, so they all decide under the new version within ``LIVE_WITHIN_SECONDS``.
     """
+    if not PROGRAM_ID.fullmatch(program):
+        raise PublishError("制度の ID は英小文字で始まる英小文字・数字・_ です",
+                           "a program id is lower-case letters, digits and _, starting with a letter",
+                           code="invalid_program_id", problems=[Problem("$.program", "invalid_program_id",
+                                                                        "制度の ID が正しくありません",
+                                                                        "not a program id")])
     with _PUBLISHING:
         return _publish_draft(service, paths, program, version, text, published_by, report_dir, target, on, progress)
 

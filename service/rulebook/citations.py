@@ -58,8 +58,8 @@ def check_citations(document: Mapping[str, Any], seeds_dir: Path, locate: Any) -
             continue
         assert seed is not None
         if not seed.is_file():
-            problems.append(Problem(where, "citation_document", f"引用元の文書 {cites['document']} がありません",
-                                    f"cited document {cites['document']} is not in {seeds_dir}"))
+            problems.append(Problem(where, "citation_document", f"引用元の文書 {str(cites['document'])[:120]} がありません",
+                                    f"cited document {str(cites['document'])[:120]} is not in seeds/ or sources/"))
             continue
         lines = _seed_lines(seed)
         first, last = int(cites["line"]), int(cites.get("to_line", cites["line"]))

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = ["COMPARISONS", "Node", "SlotTable", "inline", "to_durable", "to_nnf"]
 
@@ -36,6 +36,13 @@ COMPARISONS: dict[str, tuple[str, str]] = {
 _DURABLE_OP = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte", "neq": "$neq"}
 
 Node = tuple[Any, ...]
+
+
+class Budget(Protocol):
+    """The compilation's time budget (``service.rulebook.bounds.Deadline``): ``check`` raises once it is spent."""
+
+    def check(self) -> None: ...
+
 TRUE: Node = ("true",)
 FALSE: Node = ("false",)
 
@@ -88,17 +95,23 @@ class SlotTable:
         return out
 
 
-def inline(condition: Mapping[str, Any], clauses: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Any]:
-    """Return ``condition`` with every ``{clause: id}`` replaced by that clause's own condition."""
+def inline(condition: Mapping[str, Any], clauses: Mapping[str, Mapping[str, Any]],
+           budget: Budget | None = None) -> Mapping[str, Any]:
+    """Return ``condition`` with every ``{clause: id}`` replaced by that clause's own condition.
+
+    The result can be exponentially larger than the file (``service.rulebook.bounds`` counts it first).
+    """
+    if budget is not None:
+        budget.check()
     if "clause" in condition:
-        return inline(clauses[condition["clause"]], clauses)
+        return inline(clauses[condition["clause"]], clauses, budget)
     if "all" in condition or "any" in condition:
         key = "all" if "all" in condition else "any"
-        return {key: [inline(c, clauses) for c in condition[key]]}
+        return {key: [inline(c, clauses, budget) for c in condition[key]]}
     if "not" in condition:
-        return {"not": inline(condition["not"], clauses)}
+        return {"not": inline(condition["not"], clauses, budget)}
     if "count_of" in condition:
-        return {**condition, "count_of": [inline(c, clauses) for c in condition["count_of"]]}
+        return {**condition, "count_of": [inline(c, clauses, budget) for c in condition["count_of"]]}
     return condition
 
 
@@ -138,15 +151,18 @@ def _join(kind: str, nodes: list[Node]) -> Node:
     return kept[0] if len(kept) == 1 else (kind, tuple(kept))
 
 
-def to_nnf(condition: Mapping[str, Any], slots: SlotTable, negate: bool = False) -> Node:
+def to_nnf(condition: Mapping[str, Any], slots: SlotTable, negate: bool = False, budget: Budget | None = None
+           ) -> Node:
     """Return the negation normal form of an inlined condition (``negate`` flips it)."""
+    if budget is not None:
+        budget.check()
     if "all" in condition or "any" in condition:
         key = "all" if "all" in condition else "any"
         kind = {("all", False): "and", ("any", False): "or", ("all", True): "or", ("any", True): "and"}[
             (key, negate)]
-        return _join(kind, [to_nnf(c, slots, negate) for c in condition[key]])
+        return _join(kind, [to_nnf(c, slots, negate, budget) for c in condition[key]])
     if "not" in condition:
-        return to_nnf(condition["not"], slots, not negate)
+        return to_nnf(condition["not"], slots, not negate, budget)
     if "count_of" in condition:
         items = condition["count_of"]
         if "at_least" in condition:
@@ -156,7 +172,7 @@ def to_nnf(condition: Mapping[str, Any], slots: SlotTable, negate: bool = False)
         if k > len(items):
             return TRUE if flip else FALSE
         expanded = {"any": [{"all": list(combo)} for combo in combinations(items, k)]}
-        return to_nnf(expanded, slots, flip)
+        return to_nnf(expanded, slots, flip, budget)
     return _leaf(condition, slots, negate)
 
 

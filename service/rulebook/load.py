@@ -25,6 +25,7 @@ from ..lang.expressions import Band, Table
 from ..lang.facts import StrictValidator, json_path
 from ..lang.fastcheck import compile_schema
 from ..lang.money import UNIT_YEN
+from .bounds import Deadline, size_problems
 from .check import check_document
 from .citations import check_citations
 from .conditions import Node, SlotTable, inline, slots_used, to_nnf
@@ -97,21 +98,26 @@ def _table(spec: Mapping[str, Any]) -> Table:
     return Table(id=spec["id"], name_ja=spec["name_ja"], name_en=spec["name_en"], by=dict(spec["by"]), bands=bands)
 
 
-def _compile(doc: Mapping[str, Any]) -> tuple[dict[str, Node], SlotTable]:
+def _compile(doc: Mapping[str, Any], name: str) -> tuple[dict[str, Node], SlotTable]:
     clauses = {c["id"]: c["when"] for c in doc.get("clauses", [])}
     slots = SlotTable()
     rules: dict[str, Node] = {}
+    budget = Deadline(name)  # the last guard: bounds.size_problems has already refused what would not fit
+
+    def compiled(when: Mapping[str, Any]) -> Node:
+        return to_nnf(inline(when, clauses, budget), slots, budget=budget)
+
     for clause_id, when in clauses.items():
-        rules[f"clause__{clause_id}"] = to_nnf(inline(when, clauses), slots)
+        rules[f"clause__{clause_id}"] = compiled(when)
     for option in doc.get("tiers", {}).get("options", []):
-        rules[f"tier__{option['id']}"] = to_nnf(inline(option["when"], clauses), slots)
-    rules["eligibility"] = to_nnf(inline(doc["eligibility"]["when"], clauses), slots)
+        rules[f"tier__{option['id']}"] = compiled(option["when"])
+    rules["eligibility"] = compiled(doc["eligibility"]["when"])
     for comp in doc.get("amount", {}).get("components", []):
         if "when" in comp:
-            rules[f"component__{comp['id']}"] = to_nnf(inline(comp["when"], clauses), slots)
+            rules[f"component__{comp['id']}"] = compiled(comp["when"])
     for question in doc.get("open_questions", []):
         if "when" in question:
-            rules[f"open__{question['id']}"] = to_nnf(inline(question["when"], clauses), slots)
+            rules[f"open__{question['id']}"] = compiled(question["when"])
     return rules, slots
 
 
@@ -152,13 +158,20 @@ def load_rule_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
     if doc["effective"]["from_fiscal_year"] > doc["effective"]["to_fiscal_year"]:
         problems.append(Problem(locate(["effective"]), "effective_order", "適用年度の開始が終了より後です",
                                 "effective.from_fiscal_year is after to_fiscal_year"))
+    too_large = size_problems(doc, locate)
+    if too_large:
+        # Refused before the semantic checks, which follow clause references too, and before any expansion.
+        raise RuleSemanticError(f"{name} の条件が大きすぎます", f"{name} has conditions too large to compile",
+                                code="rule_too_large", problems=problems + too_large)
     try:
         facts_schema, facts_validator, schema_text = _facts_schema(doc["facts_schema"], schemas_dir,
                                                                    facts_schema_text)
     except (OSError, KeyError, ValueError) as exc:
+        # The exception itself names the absolute install path: the message says only what the author wrote.
         problems.append(Problem(locate(["facts_schema"]), "facts_schema_missing",
-                                f"facts スキーマ {doc['facts_schema']} を読めません",
-                                f"cannot read facts schema: {exc}"))
+                                f"facts スキーマ schemas/facts/{doc['facts_schema']} を読めません",
+                                f"cannot read facts schema schemas/facts/{doc['facts_schema']} "
+                                f"({type(exc).__name__})"))
         raise RuleSemanticError(f"{name} に誤りがあります", f"{name} has errors", code="rule_semantic",
                                 problems=problems) from None
     problems += check_document(doc, facts_schema, locate)
@@ -168,7 +181,7 @@ def load_rule_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
         problems += _number_problems(doc, locate, side_declarations)
     declared += [{**d, "declared_in": where.split(":")[0]} for where, d in side_declarations]
     raise_problems(name, problems)
-    engine_rules, slots = _compile(doc)
+    engine_rules, slots = _compile(doc, name)
     wanted = frozenset().union(*(slots_used(node) for node in engine_rules.values()))
     return RuleVersion(
         program=doc["program"], version=doc["version"], status=doc["status"],

@@ -5,6 +5,11 @@ written ``"1/2"``), unquoted dates (PyYAML turns them into ``date`` objects; we 
 non-string mapping keys (``1:`` must be ``"1":``) and aliases (``*ref``: anchor bombs, and a reviewer
 cannot see what an alias expands to). Every mapping remembers the line of each key, so schema
 errors can point at the line a policy owner has to fix.
+
+Hostile input is refused at the line, before it can exhaust the interpreter: nesting deeper than
+:data:`MAX_YAML_DEPTH` (the composer recurses once a level, so 100,000 levels would otherwise end in a
+``RecursionError``; the deepest rule file is 14 levels) and integers of more than :data:`MAX_INT_DIGITS`
+digits (Python refuses to read one of 4,300 digits, and the engine compares int64 only).
 """
 
 from __future__ import annotations
@@ -16,7 +21,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..kernel.errors import Problem, RuleSyntaxError
 
-__all__ = ["LineDict", "line_of", "load_yaml"]
+__all__ = ["MAX_INT_DIGITS", "MAX_YAML_DEPTH", "LineDict", "line_of", "load_yaml"]
+
+MAX_YAML_DEPTH = 64
+MAX_INT_DIGITS = 15
 
 
 class LineDict(dict[str, Any]):
@@ -27,7 +35,7 @@ class LineDict(dict[str, Any]):
 
 
 class _StrictLoader(yaml.SafeLoader):
-    pass
+    depth = 0
 
 
 def _reject(loader: _StrictLoader, node: Node, code: str, ja: str, en: str) -> RuleSyntaxError:
@@ -41,6 +49,15 @@ def _construct_float(loader: _StrictLoader, node: ScalarNode) -> Any:
                   f"小数 {node.value} は使えません。率は \"2/3\" のような文字列、金額は整数の円で書いてください",
                   f"float {node.value} is not allowed: write rates as quoted strings like \"2/3\" "
                   "and money as integer yen")
+
+
+def _construct_int(loader: _StrictLoader, node: ScalarNode) -> Any:
+    digits = str(node.value).lstrip("+-").replace("_", "")
+    if len(digits) > MAX_INT_DIGITS:
+        raise _reject(loader, node, "yaml_int_too_large",
+                      f"整数が大きすぎます（{len(digits):,} 桁、上限 {MAX_INT_DIGITS} 桁）",
+                      f"the integer is too large ({len(digits):,} digits, at most {MAX_INT_DIGITS})")
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
 def _construct_mapping(loader: _StrictLoader, node: MappingNode, deep: bool = False) -> LineDict:
@@ -72,11 +89,23 @@ def _compose_node(loader: _StrictLoader, parent: Node | None, index: Any) -> Nod
         en = "aliases (*ref) are not allowed: write the value out"
         raise RuleSyntaxError(message_ja=ja, message_en=en, code="yaml_alias",
                               problems=[Problem(path, "yaml_alias", ja, en)])
-    return yaml.SafeLoader.compose_node(loader, parent, index)
+    if loader.depth >= MAX_YAML_DEPTH:
+        event = loader.peek_event()  # type: ignore[no-untyped-call]
+        path = f"{loader.name}:{event.start_mark.line + 1}"
+        ja = f"入れ子が深すぎます（上限 {MAX_YAML_DEPTH} 段）"
+        en = f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep"
+        raise RuleSyntaxError(message_ja=ja, message_en=en, code="yaml_too_deep",
+                              problems=[Problem(path, "yaml_too_deep", ja, en)])
+    loader.depth += 1
+    try:
+        return yaml.SafeLoader.compose_node(loader, parent, index)
+    finally:
+        loader.depth -= 1
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp",
                               yaml.SafeLoader.construct_yaml_str)  # type: ignore[type-var]
 _StrictLoader.compose_node = _compose_node  # type: ignore[assignment,method-assign]

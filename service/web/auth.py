@@ -9,7 +9,8 @@ operator lists tokens in a JSON file named by ``HOJO_TOKENS_FILE``::
     {"tokens": [{"name": "city-13101", "role": "applicant", "sha256": "<sha256 of the token>"}, ...]}
 
 Only the sha256 of each token is kept, so the file does not disclose the tokens. A request carries
-``Authorization: Bearer <token>`` (or, from the workbench, the ``hojo_token`` cookie). With no file
+``Authorization: Bearer <token>`` (or, under ``/workbench`` only, the ``hojo_token`` cookie; see
+``service.web.guard`` for the workbench session and its CSRF token). With no file
 configured, hojo runs **open** (every request has every role, and start-up logs a warning): the mode of
 a developer's machine and of the features, never of a deployment.
 """
@@ -30,7 +31,7 @@ from fastapi import Request
 from ..kernel.errors import HojoError
 
 __all__ = ["ANYONE", "AUDIT", "METRICS", "OWNER", "ROLES", "AuthError", "ForbiddenError", "Principal", "TokenTable",
-           "require"]
+           "require", "token_of"]
 
 log = logging.getLogger("hojo")
 
@@ -111,10 +112,16 @@ class TokenTable:
         return found
 
 
-def _token(request: Request) -> str | None:
+def token_of(request: Request) -> str | None:
+    """The bearer token of the request; the workbench's ``hojo_token`` cookie counts only under ``/workbench``.
+
+    ``/v1/*`` ignores the cookie, so no page a logged-in browser visits can use its session there.
+    """
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip() or None
+    if not request.url.path.startswith("/workbench"):
+        return None
     return request.cookies.get("hojo_token") or None
 
 
@@ -125,7 +132,7 @@ def require(*roles: str) -> Callable[[Request], Principal]:
     """A FastAPI dependency: the request's principal, if its role is one of ``roles``."""
     def dependency(request: Request) -> Principal:
         tokens: TokenTable = request.app.state.tokens
-        principal = tokens.principal(_token(request))
+        principal = tokens.principal(token_of(request))
         if principal is None:
             raise AuthError("認証が必要です（Authorization: Bearer <トークン>）",
                             "authentication required (Authorization: Bearer <token>)", code="unauthenticated")

@@ -4,7 +4,7 @@
 |---|---|
 | ``GET /v1/programs/{id}/draft`` | anyone: the version in force as the text of draft ``v<N+1>`` |
 | ``GET /v1/programs/{id}/diff?from=&to=`` | anyone: two versions compared in words |
-| ``POST /v1/drafts/check`` | anyone: ``{text[, program, version]}`` → problems at their line |
+| ``POST /v1/drafts/check`` | auditor, policy owner: ``{text[, program, version]}`` → problems at their line |
 | ``POST /v1/drafts/features`` | auditor, policy owner: the program's features against the draft |
 | ``POST /v1/publish`` | policy owner: publish ``{text[, program, version]}`` (or an existing draft file) |
 
@@ -19,7 +19,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from ..authoring.drafting import check_draft, draft_head, draft_text, publish_draft, run_draft_features
+from ..authoring.drafting import (
+    PROGRAM_ID,
+    DraftCheck,
+    check_draft,
+    draft_head,
+    draft_text,
+    publish_draft,
+    run_draft_features,
+)
 from ..authoring.publishing import PublishError
 from ..authoring.rulediff import diff_documents
 from ..kernel.errors import InvalidRequestError, Problem, UnknownProgramError
@@ -30,6 +38,8 @@ from ..web.body import json_body
 __all__ = ["impact_dir", "in_force_or_newest", "router", "version_of"]
 
 _ERROR = {"description": "error: code, message_ja, message_en and problems"}
+#: problems of a draft that mean it must not be looked at further: the check answers 422, not ``ok: false``
+REFUSED = frozenset({"rule_too_large", "yaml_too_deep", "yaml_int_too_large"})
 
 
 def impact_dir() -> Path:
@@ -73,14 +83,26 @@ def _draft_body(body: Any, need_text: bool = True) -> tuple[str | None, str | No
     if (need_text or text is not None) and not isinstance(text, str):
         problems.append(Problem("$.text", "required", "下書きの YAML 本文（text）が必要です",
                                 "text (the draft YAML) is required"))
-    if program is not None and not isinstance(program, str):
-        problems.append(Problem("$.program", "type", "文字列です", "a string"))
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
+    if program is not None and not (isinstance(program, str) and PROGRAM_ID.fullmatch(program)):
+        # "../x" or "/etc" would name a file outside rules/: refused before any path is built from it.
+        problems.append(Problem("$.program", "invalid_program_id",
+                                "制度の ID は英小文字で始まる英小文字・数字・_ です（80 文字まで）",
+                                "a program id is lower-case letters, digits and _, starting with a letter (≤ 80)"))
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool) or not 1 <= version < 10**6):
         problems.append(Problem("$.version", "type", "1 以上の整数です", "an integer, at least 1"))
     if problems:
         raise InvalidRequestError("要求の形式に誤りがあります", "the request is malformed", code="invalid_request",
                                   problems=problems)
     return text, program, version
+
+
+def _not_hostile(checked: DraftCheck) -> DraftCheck:
+    """The check, unless it found the draft too large or too deep to look at: that is a 422, not ``ok: false``."""
+    refused = [p for p in checked.problems if p.code in REFUSED]
+    if refused:
+        raise InvalidRequestError("下書きが大きすぎるか深すぎるため受け付けません",
+                                  "the draft is too large or too deep", code=refused[0].code, problems=checked.problems)
+    return checked
 
 
 def router() -> APIRouter:
@@ -107,17 +129,17 @@ def router() -> APIRouter:
                 "to_sha256": new.sha256, "changes": diff_documents(old.document, new.document)}
 
     @api.post("/v1/drafts/check", summary="Check a draft rule file / 下書きの検査",
-              dependencies=[Depends(require(*ANYONE))], responses={422: _ERROR})
+              dependencies=[Depends(require(*AUDIT))], responses={422: _ERROR})
     def check(request: Request, body: Annotated[Any, Depends(json_body)]) -> dict[str, Any]:
         """Load the draft as ``rules/<program>/v<N>.yaml``: ``ok``, and every problem with its ``line``."""
         text, program, version = _draft_body(body)
         assert text is not None
         service = request.app.state.service
-        result = check_draft(text, service.paths, program, version).as_dict()
+        checked = _not_hostile(check_draft(text, service.paths, program, version))
+        result = checked.as_dict()
         base = service.rulebook.programs.get(result["program"], {})
         previous = [v for v in base if v < result["version"]]
         if result["ok"] and previous:
-            checked = check_draft(text, service.paths, program, version)
             assert checked.rv is not None
             result["diff_from"] = max(previous)
             result["changes"] = diff_documents(base[max(previous)].document, checked.rv.document)
@@ -130,7 +152,7 @@ def router() -> APIRouter:
         text, program, version = _draft_body(body)
         assert text is not None
         service = request.app.state.service
-        checked = check_draft(text, service.paths, program, version)
+        checked = _not_hostile(check_draft(text, service.paths, program, version))
         if not checked.ok:
             return {"passed": False, "check": checked.as_dict(), "summary": "the draft has errors", "output": ""}
         try:

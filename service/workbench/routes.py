@@ -2,8 +2,9 @@
 
 Server-rendered HTML (``html.py``), Japanese by default and English with ``?lang=en``. A browser carries
 its token in the ``hojo_token`` cookie, set by the login form; the roles are those of the API
-(``service/web/auth.py``): anyone browses, tries, drafts and checks; an auditor or a policy owner also runs
-the impact preview and the features; only a policy owner publishes. Every action calls the same code
+(``service/web/auth.py``): anyone browses and tries (a simulation: nothing is recorded unless asked); an
+auditor or a policy owner also drafts, checks, runs the impact preview and the features; only a policy owner
+publishes. Every form carries the session's CSRF token (``service/web/guard.py``). Every action calls the same code
 as its API route (``service/authoring/drafting.py``, ``service/audit/auditor.py``, ``service/authoring/rulediff.py``).
 """
 
@@ -29,10 +30,26 @@ from ..authoring.drafting import (
 )
 from ..authoring.publishing import PublishError
 from ..authoring.rulediff import band_words, condition_words, diff_documents, unit_amount, unit_yen
-from ..kernel.errors import ApplicationError, DecisionNotFoundError, HojoError, StoreError, UnknownProgramError
+from ..kernel.errors import (
+    ApplicationError,
+    DecisionNotFoundError,
+    HojoError,
+    RuleFileError,
+    StoreError,
+    UnknownProgramError,
+)
 from ..kernel.strict_json import MAX_BODY_BYTES
 from ..rulebook.model import RuleVersion
-from ..web.auth import ANYONE, AUDIT, OWNER, AuthError, ForbiddenError, Principal, require
+from ..web.auth import ANYONE, AUDIT, OWNER, AuthError, ForbiddenError, Principal, require, token_of
+from ..web.guard import (
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    TOKEN_COOKIE,
+    check_csrf,
+    cookie_options,
+    csrf_token,
+    new_session,
+)
 from .api import impact_dir, in_force_or_newest, versions_of
 from .forms import facts_from_form, facts_schema_of, render_fields
 from .gherkin import render_feature
@@ -55,13 +72,20 @@ _KIND = {"clause": ("要件", "clause"), "eligibility": ("交付対象", "eligib
 
 # -- requests ------------------------------------------------------------------------------------------
 async def form_data(request: Request) -> list[tuple[str, str]]:
-    """An ``application/x-www-form-urlencoded`` body (a FastAPI dependency; no multipart package needed)."""
+    """An ``application/x-www-form-urlencoded`` body (a FastAPI dependency; no multipart package needed).
+
+    Every form but the login carries this session's CSRF token (``service.web.guard``): checked here, before
+    any route acts on the form.
+    """
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_BODY_BYTES:
             raise ApplicationError("本文が大きすぎます", "the body is too large", code="body_too_large")
-    return parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    form = parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    if request.url.path != "/workbench/login":
+        check_csrf(request, _field(form, CSRF_FIELD))
+    return form
 
 
 Form = Annotated[list[tuple[str, str]], Depends(form_data)]
@@ -71,16 +95,14 @@ def _field(form: list[tuple[str, str]], name: str, default: str = "") -> str:
     return next((v for k, v in form if k == name), default)
 
 
-def _token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return request.cookies.get("hojo_token") or None
-
-
 def _principal(request: Request) -> Principal | None:
-    principal: Principal | None = request.app.state.tokens.principal(_token(request))
+    principal: Principal | None = request.app.state.tokens.principal(token_of(request))
     return principal
+
+
+def _csrf(request: Request) -> str:
+    """The hidden field every workbench form (but the login) carries."""
+    return f'<input type="hidden" name="{CSRF_FIELD}" value="{esc(csrf_token(request))}">'
 
 
 def _guard(request: Request, roles: tuple[str, ...]) -> Principal:
@@ -95,7 +117,7 @@ def _who(request: Request, lang: str) -> str:
         return f'<a href="{esc(link("/workbench/login", lang))}">{tr(lang, "ログイン", "log in")}</a>'
     role = _ROLE[principal.role][0 if lang == "ja" else 1]
     return (f'{esc(principal.name)}（{esc(role)}） '
-            '<form method="post" action="/workbench/logout" style="display:inline">'
+            f'<form method="post" action="/workbench/logout" style="display:inline">{_csrf(request)}'
             f'<button class="secondary" style="padding:1px 8px">{tr(lang, "ログアウト", "log out")}</button></form>')
 
 
@@ -105,12 +127,17 @@ def _toggle(request: Request, lang: str) -> str:
 
 
 def _html(request: Request, lang: str, title: str, body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(page(lang, title, body, _who(request, lang), _toggle(request, lang)), status_code=status)
+    response = HTMLResponse(page(lang, title, body, _who(request, lang), _toggle(request, lang)), status_code=status)
+    fresh = getattr(request.state, "new_session", None)
+    if fresh is not None:  # the forms of this page carry a token for a session the browser does not hold yet
+        response.set_cookie(SESSION_COOKIE, fresh, **cookie_options(request))
+    return response
 
 
 def _status(exc: HojoError) -> int:
     for cls, status in ((AuthError, 401), (ForbiddenError, 403), (UnknownProgramError, 404),
                         (DecisionNotFoundError, 404), (ApplicationError, 422), (PublishError, 422),
+                        (RuleFileError, 422),
                         (StoreError, 503)):
         if isinstance(exc, cls):
             return status
@@ -337,7 +364,15 @@ def _decision_html(decision: Mapping[str, Any], lang: str) -> str:
     return "".join(out)
 
 
-def _editor(program: str, lang: str, text: str, problem_lines: set[int], can: dict[str, bool]) -> str:
+def _recorded_note(recorded: bool, lang: str) -> str:
+    if recorded:
+        return ('<div class="notice" id="recorded">'
+                + tr(lang, "この判定は記録されました。", "This decision was recorded.") + "</div>")
+    return ('<div class="notice" id="simulated">'
+            + tr(lang, "試算です。記録されていません。", "A simulation: nothing was recorded.") + "</div>")
+
+
+def _editor(program: str, lang: str, text: str, problem_lines: set[int], can: dict[str, bool], csrf: str) -> str:
     count = max(1, text.count("\n") + 1)
     gutter = "\n".join(f"<b>● {n}</b>" if n in problem_lines else str(n) for n in range(1, count + 1))
     note_ja = {"impact": "（監査担当・政策担当）", "features": "（監査担当・政策担当）", "publish": "（政策担当のみ）"}
@@ -351,7 +386,7 @@ def _editor(program: str, lang: str, text: str, problem_lines: set[int], can: di
         f'{esc((note_ja if lang == "ja" else note_en).get(a, ""))}{"" if can.get(a, True) else locked}</button>'
         for a, label, cls in buttons)
     return (f'<form method="post" action="/workbench/programs/{esc(program)}/draft" id="draft-form">'
-            f'<input type="hidden" name="lang" value="{esc(lang)}">'
+            f'<input type="hidden" name="lang" value="{esc(lang)}">{csrf}'
             f'<div class="editor"><pre class="gutter" id="gutter">{gutter}</pre>'
             f'<textarea name="text" id="draft" spellcheck="false" wrap="off">{esc(text)}</textarea></div>'
             f"<div>{shown}</div></form>" + _EDITOR_JS)
@@ -565,11 +600,13 @@ def router() -> APIRouter:
                 status = 422
             else:
                 try:
+                    # A try is a simulation unless the user asked to record it: impact previews count records only.
+                    keep = _field(form, "record") == "1"
                     decision = service.decide({"program": program, "fiscal_year": year, "facts": values},
-                                              requested_by=principal.name)
-                    result = _decision_html(decision, lg) + (
+                                              requested_by=principal.name, record=keep)
+                    result = _recorded_note(keep, lg) + _decision_html(decision, lg) + (
                         f'<p><a href="{esc(link("/workbench/decisions/" + decision["decision_id"], lg))}">'
-                        f'{tr(lg, "記録された判定を見る", "see the recorded decision")}</a></p>')
+                        f'{tr(lg, "記録された判定を見る", "see the recorded decision")}</a></p>' if keep else "")
                 except HojoError as exc:
                     result, status = error_box(exc, lg), _status(exc)
         name = entry["name_ja"] if lg == "ja" else entry["name_en"]
@@ -582,7 +619,14 @@ def router() -> APIRouter:
                 + f'<div style="display:flex;gap:24px;flex-wrap:wrap"><div style="flex:1;min-width:360px">'
                 f'<form method="post" class="facts card" id="try-form" action="/workbench/programs/{esc(program)}/try">'
                 f'<input type="hidden" name="fy" value="{year}"><input type="hidden" name="lang" value="{esc(lg)}">'
+                + _csrf(request)
                 + render_fields(schema, lg, values)
+                + '<p class="hint" id="simulation-note">' + tr(
+                    lg, "試算は記録されません（判定の記録にも影響の試算にも入りません）。",
+                    "A try is a simulation: nothing is recorded, and impact previews never count it.") + "</p>"
+                + '<label style="font-weight:normal"><input type="checkbox" name="record" value="1" id="record"> '
+                + tr(lg, "この判定を記録する（申請として残す）", "record this decision (keep it as an application)")
+                + "</label>"
                 + f'<p><button type="submit" id="decide">{tr(lg, "判定する", "decide")}</button></p></form></div>'
                 f'<div style="flex:1.3;min-width:420px">{result}</div></div>')
         return _html(request, lg, tr(lg, "試算", "Try it"), body, status)
@@ -601,7 +645,9 @@ def router() -> APIRouter:
 
     def _draft_page(request: Request, lg: str, program: str, text: str | None, action: str | None) -> HTMLResponse:
         service = request.app.state.service
-        principal = _guard(request, ANYONE)
+        # Drafting (check, impact, features, publish) is for auditors and policy owners: compiling a draft is
+        # the costliest thing a token holder can ask for.
+        principal = _guard(request, AUDIT)
         entry = _program_entry(request, program)
         base = in_force_or_newest(service, program)
         versions = versions_of(service, program)
@@ -611,8 +657,6 @@ def router() -> APIRouter:
         version = declared_version or max(versions) + 1
         result, status, problem_lines = "", 200, set()
         try:
-            if action in ("impact", "features"):
-                _guard(request, AUDIT)
             if action == "publish":
                 _guard(request, OWNER)
             if action:
@@ -666,7 +710,7 @@ def router() -> APIRouter:
                      "Edit, check, look at the impact and the features, then publish. "
                      "A published version never changes.")
                 + f"</p>{mismatch}<div id='result'>{result}</div>"
-                + _editor(program, lg, text, problem_lines, can))
+                + _editor(program, lg, text, problem_lines, can, _csrf(request)))
         return _html(request, lg, tr(lg, "下書き", "Draft"), body, status)
 
     @pages.get("/programs/{program}/draft", response_class=HTMLResponse)
@@ -771,13 +815,17 @@ def router() -> APIRouter:
         if not target.startswith("/workbench"):
             target = "/workbench"
         response = RedirectResponse(link(target, lg), status_code=303)
-        response.set_cookie("hojo_token", token, httponly=True, samesite="strict", path="/")
+        # A new session nonce at every login, so the CSRF token of a previous session no longer works.
+        response.set_cookie(TOKEN_COOKIE, token, **cookie_options(request))
+        response.set_cookie(SESSION_COOKIE, new_session(), **cookie_options(request))
+        response.delete_cookie(TOKEN_COOKIE, path="/")  # a cookie of an older hojo, once scoped to the whole site
         return response
 
     @pages.post("/logout")
-    def logout() -> Response:
+    def logout(request: Request, form: Form) -> Response:
         response = RedirectResponse("/workbench/login", status_code=303)
-        response.delete_cookie("hojo_token", path="/")
+        for name in (TOKEN_COOKIE, SESSION_COOKIE):
+            response.delete_cookie(name, path="/workbench")
         return response
 
     return pages
