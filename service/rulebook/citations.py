@@ -58,8 +58,9 @@ def check_citations(document: Mapping[str, Any], seeds_dir: Path, locate: Any) -
             continue
         assert seed is not None
         if not seed.is_file():
-            problems.append(Problem(where, "citation_document", f"引用元の文書 {str(cites['document'])[:120]} がありません",
-                                    f"cited document {str(cites['document'])[:120]} is not in seeds/ or sources/"))
+            cited = str(cites["document"])[:120]
+            problems.append(Problem(where, "citation_document", f"引用元の文書 {cited} がありません",
+                                    f"cited document {cited} is not in seeds/ or sources/"))
             continue
         lines = _seed_lines(seed)
         first, last = int(cites["line"]), int(cites.get("to_line", cites["line"]))
