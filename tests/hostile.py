@@ -17,6 +17,8 @@ _ELIGIBILITY = ("  when: {all: [{clause: data_health_plan}, {any: [{clause: impl
 def base() -> str:
     text = (REPO / "rules" / PROGRAM / "v2.yaml").read_text(encoding="utf-8")
     text = text.replace('version: 2\nstatus: published\npublished_at: "2026-11-22"\n', "version: 3\nstatus: draft\n")
+    # a correction of v2 for FY2024 must say so; appended last so no line the tests point at moves
+    text = text.rstrip("\n") + "\nsupersedes: 2\nchange_reason: {ja: 検査のための草稿, en: a draft under test}\n"
     assert _ELIGIBILITY in text and "version: 3\nstatus: draft" in text
     return text
 

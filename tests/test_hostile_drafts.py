@@ -206,7 +206,7 @@ def test_a_citation_of_a_file_outside_the_seeds_is_refused_without_reading_it(cl
 
     [unread] = check_citations({"eligibility": {"cites": {"document": "../../etc/passwd", "line": 1, "quote": "x"}}},
                                REPO / "seeds", lambda path: "where")
-    assert unread.code == "citation_document" and unread.message_en.endswith("is not in seeds/")
+    assert unread.code == "citation_document" and unread.message_en.endswith("is not in seeds/ or sources/")
 
 
 def test_no_error_message_carries_an_absolute_path(client: TestClient) -> None:

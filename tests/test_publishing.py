@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -191,6 +192,14 @@ def client(tmp_path: Path, rules: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
         yield c
 
 
+def csrf(client: TestClient, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with the session's CSRF token, read from the draft editor's form as a browser's form carries it."""
+    page = client.get(f"/workbench/programs/{PROGRAM}/draft").text
+    token = re.search(r'name="csrf" value="([0-9a-f]{64})"', page)
+    assert token, "the draft editor's form carries the session's CSRF token"
+    return {**data, "csrf": token.group(1)}
+
+
 def decide_in(client: TestClient) -> dict[str, Any]:
     response = client.post("/v1/decisions", json={"program": PROGRAM, "fiscal_year": 2024, "facts": FACTS})
     assert response.status_code == 200, response.text
@@ -217,7 +226,8 @@ def test_api_publishes_the_fy2024_correction_and_decides_under_it_at_once(client
 
 
 def test_workbench_publishes_the_fy2024_correction(client: TestClient, rules: Path) -> None:
-    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data={"text": correction(), "action": "publish"})
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data=csrf(client, {"text": correction(),
+                                                                                   "action": "publish"}))
     assert page.status_code == 200, page.text
     assert 'id="published"' in page.text and f"{PROGRAM}@3" in page.text
     assert "5 秒以内にこの版で判定します" in page.text
@@ -245,8 +255,8 @@ def test_a_failing_scenario_is_reported_with_its_step_expected_and_got(client: T
     assert row["message_ja"].endswith("が期待と異なります") and row["message_en"].endswith("is not as expected")
     assert "Traceback" not in response.text
     assert not (rules / PROGRAM / "v3.yaml").exists()
-    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data={"text": correction(amount=5000),
-                                                                     "action": "features"})
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data=csrf(client, {"text": correction(amount=5000),
+                                                                                   "action": "features"}))
     assert '<table class="feature-failures">' in page.text and "10,000,000 円" in page.text
 
 

@@ -47,7 +47,7 @@ def router(application_schema: dict[str, Any], decision_schema: dict[str, Any]) 
                                         code="decision_not_found")
         return record
 
-    @api.get("/{decision_id}/receipt", summary="A receipt anyone can check offline / 判定の受領証",
+    @api.get("/v1/decisions/{decision_id}/receipt", summary="A receipt anyone can check offline / 判定の受領証",
              responses={404: _ERROR, 503: _ERROR})
     def receipt(request: Request, decision_id: str,
                 principal: Annotated[Principal, Depends(require(*ANYONE))]) -> dict[str, Any]:
