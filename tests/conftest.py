@@ -22,7 +22,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 # The generic Japanese steps, shared by every feature.
-pytest_plugins = ["tests.steps.decision_steps", "tests.steps.allocation_steps", "tests.conftest_stores"]
+pytest_plugins = ["tests.steps.decision_steps", "tests.steps.allocation_steps", "tests.steps.case_steps",
+                  "tests.conftest_stores"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
