@@ -1,4 +1,5 @@
-"""The ``hojo`` command: serve, decide, allocate, check; replay, verify-log, log-head, export, impact, publish, lock."""
+"""The ``hojo`` command: serve, decide, allocate, case, check; replay, verify-log, log-head, export, impact, publish,
+lock."""
 
 from __future__ import annotations
 
@@ -107,8 +108,14 @@ def _check(args: argparse.Namespace) -> int:
         for ap in allocations.values():
             print(f"ok  {ap.path}  {ap.name}  allocation FY{ap.from_fiscal_year}-{ap.to_fiscal_year}  "
                   f"sha256 {ap.sha256[:12]}")
-    print(f"hojo check: {len(versions)} rule version(s), {len(rulebook.locked_files()) - len(versions)} allocation "
-          f"file(s) and {len(rulebook.references)} reference program(s) valid, "
+    for lifecycles in rulebook.lifecycles.values():
+        for lc in lifecycles.values():
+            print(f"ok  {lc.path}  {lc.name}  lifecycle FY{lc.from_fiscal_year}-{lc.to_fiscal_year}  "
+                  f"sha256 {lc.sha256[:12]}")
+    allocations_count = sum(len(v) for v in rulebook.allocations.values())
+    lifecycles_count = sum(len(v) for v in rulebook.lifecycles.values())
+    print(f"hojo check: {len(versions)} rule version(s), {allocations_count} allocation file(s), "
+          f"{lifecycles_count} lifecycle file(s) and {len(rulebook.references)} reference program(s) valid, "
           f"every citation found in {paths.seeds}")
     if getattr(args, "features", None) is not None:
         return _check_features(paths, args.features)
@@ -319,6 +326,41 @@ def _allocate(service: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _case(service: Any, args: argparse.Namespace) -> int:
+    """``hojo case …``: the same code as /v1/cases (open, step, show, list, replay, redecide)."""
+    from datetime import date
+
+    from .cases.service import CaseService
+    from .kernel.strict_json import parse_json
+
+    cases = CaseService(service)
+
+    def read(name: str) -> Any:
+        try:
+            return parse_json(Path(name).read_bytes())
+        except OSError as exc:
+            raise SystemExit(f"hojo case: cannot read {name}: {exc}") from None
+
+    if args.case_command == "open":
+        _print_json(cases.open(read(args.request), requested_by=args.by))
+    elif args.case_command == "step":
+        _print_json(cases.take(args.case_id, read(args.request), requested_by=args.by))
+    elif args.case_command == "show":
+        _print_json(cases.case(args.case_id))
+    elif args.case_command == "list":
+        overdue = date.fromisoformat(args.overdue_on) if args.overdue_on else None
+        found = cases.list(args.program, args.fiscal_year, args.status, args.to_return, overdue)
+        _print_json({"cases": found, "count": len(found),
+                     "outstanding_yen": sum(int(c["amounts"]["outstanding_yen"]) for c in found)})
+    elif args.case_command == "replay":
+        result = cases.replay(args.case_id)
+        _print_json(result)
+        return 0 if result["identical"] else 1
+    else:
+        _print_json(cases.redecide(args.case_id))
+    return 0
+
+
 def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--program")
     parser.add_argument("--fiscal-year", type=int)
@@ -404,6 +446,29 @@ def main(argv: list[str] | None = None) -> int:
     allocate.add_argument("--db", help="store URL (the allocation is recorded, as over HTTP)")
     allocate.add_argument("applicants", help="a JSON file: a list of applicants, or {budget_yen, applicants[, pool]}")
     allocate.set_defaults(run=_with_service(_allocate))
+    case = sub.add_parser("case", help="a grant's life: open a case, take its steps, show, list, replay, redecide")
+    case.add_argument("--db", help="store URL (every step is recorded, as over HTTP)")
+    case_sub = case.add_subparsers(dest="case_command", required=True)
+    opening = case_sub.add_parser("open", help="open a case: REQUEST.json is {program, fiscal_year, on, facts[, "
+                                               "cost_lines]}")
+    opening.add_argument("request")
+    opening.add_argument("--by", default="cli", help="the applicant's name recorded with the case")
+    step = case_sub.add_parser("step", help="take the next step: STEP.json is {step, on[, cost_lines, facts, "
+                                            "granted_yen, amount_yen]}")
+    step.add_argument("case_id")
+    step.add_argument("request")
+    step.add_argument("--by", default="cli")
+    for name, text in (("show", "a case: its steps, amounts and what is due by when"),
+                       ("replay", "recompute every step of a case; exit 1 on any difference or broken link"),
+                       ("redecide", "the case's steps under today's rules, with what would change")):
+        case_sub.add_parser(name, help=text).add_argument("case_id")
+    listing = case_sub.add_parser("list", help="cases: open ones, amounts to return, overdue steps")
+    listing.add_argument("--program")
+    listing.add_argument("--fiscal-year", type=int)
+    listing.add_argument("--status", choices=["open", "closed"])
+    listing.add_argument("--to-return", action="store_true", help="only cases with an amount still to return")
+    listing.add_argument("--overdue-on", help="only cases whose next step was due before this ISO date")
+    case.set_defaults(run=_with_service(_case))
     args = parser.parse_args(argv)
     return int(args.run(args))
 

@@ -124,7 +124,8 @@ def _check_inputs(kind: str, step_input: Mapping[str, Any], lifecycle: Lifecycle
     if kind == "settlement" and lifecycle.document["settlement"]["basis"] == "actual_facts":
         required = ["facts"]
     elif kind == "settlement" and "facts" in step_input:
-        problems.append(Problem("$.facts", "not_for_this_step", "額の確定は実績報告の費用から計算します（facts は送りません）",
+        problems.append(Problem("$.facts", "not_for_this_step",
+                                "額の確定は実績報告の費用から計算します（facts は送りません）",
                                 "the settlement is computed from the reported costs: send no facts"))
     problems += [Problem(f"$.{key}", "required", f"この手続には {key} が必要です", f"a {kind} step needs {key}")
                  for key in required if key not in step_input]
@@ -219,7 +220,8 @@ def take_step(lifecycle: Lifecycle, rv: RuleVersion, decider: Deciding, fiscal_y
         applied = int(new["applied_yen"])
         granted = int(step_input.get("granted_yen", applied))
         if granted > applied:
-            raise _problem("$.granted_yen", "over_applied", f"交付決定額 {_yen(granted)}は申請額 {_yen(applied)}を超えます",
+            raise _problem("$.granted_yen", "over_applied",
+                           f"交付決定額 {_yen(granted)}は申請額 {_yen(applied)}を超えます",
                            f"the grant {granted:,} yen exceeds the amount applied for ({applied:,} yen)")
         new["granted_yen"] = granted
         result = {"applied_yen": applied, "granted_yen": granted}
@@ -236,7 +238,8 @@ def take_step(lifecycle: Lifecycle, rv: RuleVersion, decider: Deciding, fiscal_y
         reported = sum(int(line["amount_yen"]) for line in step_input["cost_lines"])
         result = {"reported_cost_yen": reported, "eligible_cost_yen": total, "excluded_cost_yen": reported - total}
         reasons.append(_reason(step["id"], "report", "applied",
-                               f"実績の費用 {_yen(reported)}のうち対象経費 {_yen(total)}（対象外 {_yen(reported - total)}）",
+                               f"実績の費用 {_yen(reported)}のうち対象経費 {_yen(total)}"
+                               f"（対象外 {_yen(reported - total)}）",
                                f"actual costs {reported:,} yen, of which eligible {total:,} yen "
                                f"(excluded {reported - total:,} yen)", step["cites"]))
     elif kind == "settlement":

@@ -154,7 +154,8 @@ def _check(doc: Mapping[str, Any], locate: Any) -> list[Problem]:
         if not settlement["additional_payment"] and not (settlement["capped_by_grant"] and paying):
             # Without 追加交付 the 確定額 must never exceed what was paid: capped by a grant that was paid.
             problems.append(_problem(locate(["settlement", "additional_payment"]), "unpaid_balance",
-                                     "追加交付なしなら、交付決定額で上限を設け、その額を支払う手続（pays: true）が必要です",
+                                     "追加交付なしなら、交付決定額で上限を設け、"
+                                     "その額を支払う手続（pays: true）が必要です",
                                      "without additional_payment the settlement must be capped by a grant that "
                                      "a step pays (pays: true)"))
         if "repayment" not in kinds and (paying or settlement["capped_by_grant"]):

@@ -17,8 +17,9 @@ _DATE = r"(?P<on>\d{4}-\d{2}-\d{2})"
 _YEN = r"(?P<amount>[\d,]+)"
 #: the case's amounts, as the features name them
 AMOUNTS = {"申請額": "applied_yen", "交付決定額": "granted_yen", "支払済額": "paid_yen", "確定額": "confirmed_yen",
-           "返還額": "return_yen", "追加交付額": "additional_yen", "返還済額": "repaid_yen", "未返還額": "outstanding_yen",
-           "計画の対象経費": "planned_eligible_cost_yen", "実績の対象経費": "reported_eligible_cost_yen"}
+           "返還額": "return_yen", "追加交付額": "additional_yen", "返還済額": "repaid_yen",
+           "未返還額": "outstanding_yen", "計画の対象経費": "planned_eligible_cost_yen",
+           "実績の対象経費": "reported_eligible_cost_yen"}
 
 
 def _case(ctx: dict[str, Any]) -> dict[str, Any]:
