@@ -39,6 +39,10 @@ YamlPath = list[str | int]
 STEP_KINDS = ("application", "estimate", "grant_decision", "report", "settlement", "repayment")
 
 
+#: the longest each month can be (February: 29, so a 29 February deadline falls on the 28th in other years)
+_LONGEST = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def due_date(fiscal_year: int, due: Mapping[str, Any]) -> date:
     """The deadline of ``due`` for a case of ``fiscal_year`` (年度: April of that year to March of the next)."""
     year = fiscal_year + (1 if due["fiscal_year"] == "next" else 0)
@@ -158,7 +162,7 @@ def _check(doc: Mapping[str, Any], locate: Any) -> list[Problem]:
                                      "その額を支払う手続（pays: true）が必要です",
                                      "without additional_payment the settlement must be capped by a grant that "
                                      "a step pays (pays: true)"))
-        if "repayment" not in kinds and (paying or settlement["capped_by_grant"]):
+        if "repayment" not in kinds and paying:
             problems.append(_problem(locate(["steps"]), "repayment_missing", "返還（repayment）の手続がありません",
                                      "a lifecycle that pays before the settlement needs a repayment step"))
     for index, step in enumerate(steps):
@@ -183,6 +187,10 @@ def _check(doc: Mapping[str, Any], locate: Any) -> list[Problem]:
         if due and "day" in due and "month" not in due:
             problems.append(_problem(locate(["steps", index, "due"]), "day_without_month",
                                      "日を書くときは月も書きます", "a due day needs its month"))
+        elif due and isinstance(due.get("day"), int) and due["day"] > _LONGEST[int(due["month"]) - 1]:
+            problems.append(_problem(locate(["steps", index, "due", "day"]), "day_out_of_month",
+                                     f"{due['month']}月に{due['day']}日はありません（末日は day: last）",
+                                     f"month {due['month']} has no day {due['day']} (write day: last for 末日)"))
     return problems
 
 
