@@ -66,6 +66,8 @@ TABLE: dict[tuple[str, str], Any] = {
     ("GET", "/workbench/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},
     ("POST", "/workbench/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},  # impact: audit;
     ("GET", "/workbench/programs/{program}/diff"): {"applicant", "auditor", "policy_owner"},  # publish: owner
+    ("GET", "/workbench/cases"): {"applicant", "auditor", "policy_owner"},  # applicants: their own cases
+    ("GET", "/workbench/cases/{case_id}"): {"applicant", "auditor", "policy_owner"},  # applicants: their own
     ("GET", "/workbench/login"): OPEN,
     ("POST", "/workbench/login"): OPEN,
     ("POST", "/workbench/logout"): OPEN,
@@ -162,6 +164,10 @@ def test_an_applicant_sees_and_acts_on_its_own_cases_and_the_grantor_decides(cli
     grant = {"step": "jigyohi_kofu", "on": "2024-07-01"}  # the grantor's step (交付決定)
     refused = client.post(f"/v1/cases/{mine['case_id']}/steps", json=grant, headers=as_("applicant"))
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    page = client.get(f"/workbench/cases/{theirs['case_id']}", headers=as_("applicant"))
+    assert page.status_code == 404 and "case_not_found" in page.text
+    listing = client.get("/workbench/cases", headers=as_("applicant")).text
+    assert mine["case_id"][:8] in listing and theirs["case_id"][:8] not in listing
     granted = client.post(f"/v1/cases/{mine['case_id']}/steps", json=grant, headers=as_("policy_owner"))
     assert granted.status_code == 200 and granted.json()["amounts"]["paid_yen"] == 5_000_000
     assert granted.json()["steps"][-1]["requested_by"] == "policy_owner"

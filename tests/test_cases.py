@@ -225,3 +225,27 @@ def test_hojo_case_walks_a_life_from_the_command_line(tmp_path: Path, capsys: py
     assert json.loads(capsys.readouterr().out)["identical"] is True
     assert main(["case", "--db", db, "show", "no-such-case"]) == 2
     assert json.loads(capsys.readouterr().err)["error"]["code"] == "case_not_found"
+
+
+def test_the_workbench_shows_a_case_with_its_lines_lateness_and_what_is_due(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from service.api import create_app
+
+    with TestClient(create_app(db_url=f"sqlite:///{tmp_path / 'wb.sqlite3'}")) as client:
+        opened = client.post("/v1/cases", json={"program": "kokuho_healthup_municipal", "fiscal_year": 2024,
+                                                "on": "2024-05-20", "facts": MUNICIPAL, "cost_lines": PLANNED})
+        case_id = opened.json()["case_id"]
+        client.post(f"/v1/cases/{case_id}/steps", json={"step": "jigyohi_kofu", "on": "2024-07-01"})
+        client.post(f"/v1/cases/{case_id}/steps", json={"step": "jisseki_hokoku", "on": "2026-04-10",
+                                                        "cost_lines": ACTUAL})
+        client.post(f"/v1/cases/{case_id}/steps", json={"step": "gaku_kakutei", "on": "2026-05-15"})
+        page = client.get(f"/workbench/cases/{case_id}")
+        assert page.status_code == 200
+        for text in ("庁舎の空調更新", "対象外", "期限後", "10,500,000円", "1,500,000円", "国庫返還（2026-03-31）"):
+            assert text in page.text, text
+        english = client.get(f"/workbench/cases/{case_id}?lang=en").text
+        assert "excluded" in english and "late" in english
+        listing = client.get("/workbench/cases").text
+        assert case_id[:8] in listing and "期限超過" in listing  # the return was due 2026-03-31
+        assert client.get("/workbench/cases/no-such-case").status_code == 404
