@@ -249,3 +249,22 @@ def test_the_workbench_shows_a_case_with_its_lines_lateness_and_what_is_due(tmp_
         listing = client.get("/workbench/cases").text
         assert case_id[:8] in listing and "期限超過" in listing  # the return was due 2026-03-31
         assert client.get("/workbench/cases/no-such-case").status_code == 404
+
+
+def test_a_case_cannot_fork_two_steps_with_the_same_number(cases: CaseService, store: SqlStore) -> None:
+    # Two workers that both read step 2 as the last would both write a step 3: its id is derived from
+    # (case, 3), so the log's unique decision_id keeps one and refuses the other (nothing half-written).
+    from service.kernel.errors import StoreError
+
+    case_id = municipal_case(cases, through="jigyohi_kofu")
+    steps = cases.steps(case_id)
+    last = steps[-1]
+    cases.take(case_id, {"step": "jisseki_hokoku", "on": "2025-05-01", "cost_lines": ACTUAL})
+    third = cases.steps(case_id)[-1]["decision"]
+    forked = {**third, "decided_at": "2099-01-01T00:00:00.000000+00:00", "previous_step_hash": last["log"]["hash"]}
+    before = store.count()
+    rule_text = cases.auditor.stored_version(third["rules_sha256"]).text
+    with pytest.raises(StoreError) as caught:
+        store.append(forked, cases.steps(case_id)[-1]["facts"], rule_text, kind="case_step")
+    assert "UNIQUE" in caught.value.message_en.upper(), caught.value.message_en
+    assert store.count() == before and verify_chain(store.rows())["ok"] is True

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 __all__ = ["CaseService", "replay_step"]
 
 KIND = "case_step"
+#: a step's record id is derived from (case, step number): the log's unique decision_id then holds at most one
+#: step n per case, so two workers taking the same case's next step at once cannot fork it (one write fails)
+_STEP_IDS = uuid.UUID("5b0c7a52-3c1e-4d1f-9a8e-6b1f2c3d4e5f")
 _FIELD_ORDER = ("decision_id", "kind", "case_id", "step_no", "previous_step_id", "previous_step_hash", "program",
                 "fiscal_year", "rules_version", "rules_sha256", "ruleset", "lifecycle_version", "lifecycle_sha256",
                 "lifecycle", *STEP_FIELDS, "decided_at", "requested_by")
@@ -77,6 +80,10 @@ def stored_lifecycle(store: SqlStore, paths: Paths, sha256: str) -> Lifecycle:
                          f"the stored lifecycle text does not match its sha256 {sha256}", code="rule_version_altered")
     _stored[sha256] = lifecycle
     return lifecycle
+
+
+def _step_id(case_id: str, step_no: int) -> str:
+    return str(uuid.uuid5(_STEP_IDS, f"{case_id}/{step_no}"))
 
 
 def _parse_on(request: Mapping[str, Any]) -> None:
@@ -163,8 +170,9 @@ class CaseService:
         step_input = {"step": first["id"], "on": request["on"], "facts": request["facts"],
                       **({"cost_lines": request["cost_lines"]} if "cost_lines" in request else {})}
         body = take_step(lifecycle, rv, self.auditor.decider, request["fiscal_year"], None, step_input)
-        decision = {**body, "decision_id": str(uuid.uuid4()), "kind": KIND, "case_id": str(uuid.uuid4()),
-                    "step_no": 1, "previous_step_id": None, "previous_step_hash": None,
+        case_id = str(uuid.uuid4())
+        decision = {**body, "decision_id": _step_id(case_id, 1), "kind": KIND, "case_id": case_id, "step_no": 1,
+                    "previous_step_id": None, "previous_step_hash": None,
                     "program": rv.program, "fiscal_year": request["fiscal_year"], "rules_version": rv.version,
                     "rules_sha256": rv.sha256, "ruleset": rv.name, "lifecycle_version": lifecycle.version,
                     "lifecycle_sha256": lifecycle.sha256, "lifecycle": lifecycle.name,
@@ -193,7 +201,7 @@ class CaseService:
             body = _compute(self.auditor, self.store, self.paths, recorded, recorded["state"], request)
             rv = self.auditor.stored_version(recorded["rules_sha256"])
             decision = {**{key: recorded[key] for key in _FIELD_ORDER}, **body,
-                        "decision_id": str(uuid.uuid4()), "step_no": len(steps) + 1,
+                        "decision_id": _step_id(case_id, len(steps) + 1), "step_no": len(steps) + 1,
                         "previous_step_id": recorded["decision_id"], "previous_step_hash": last["log"]["hash"],
                         "decided_at": datetime.now(UTC).isoformat(timespec="microseconds"),
                         "requested_by": requested_by}
