@@ -172,7 +172,6 @@ def take_step(lifecycle: Lifecycle, rv: RuleVersion, decider: Deciding, fiscal_y
     due = due_date(fiscal_year, step["due"]) if "due" in step else None
     late = due is not None and on > due
     if due is not None:
-        assert "due" in step
         reasons.append(_reason(
             step["id"], "deadline", "late" if late else "on_time",
             f"期限 {due.isoformat()} を過ぎています（{on.isoformat()}、{(on - due).days} 日遅れ）" if late
