@@ -8,7 +8,7 @@ faces                       ``cli`` (the ``hojo`` command) · ``api`` (JSON, the
                             ``workbench`` (HTML for policy owners) · ``web`` (roles, bodies)
 services                    ``decisions`` (validate → decide → record → answer) · ``authoring``
                             (draft, check, publish) · ``audit`` (replay, verify, impact, export) ·
-                            ``allocation`` (a budget shared out)
+                            ``allocation`` (a budget shared out) · ``cases`` (a grant's life)
 core                        ``core`` (one decision: facts → engine → amounts → reasons)
 rules, engine, log          ``rulebook`` (rule files) · ``engine`` (the only user of durable_rules) ·
                             ``store`` (the hash-chained decision log)

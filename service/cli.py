@@ -1,4 +1,4 @@
-"""The ``hojo`` command: serve, decide, allocate, check; replay, verify-log, log-head, export, impact, publish, lock;
+"""The ``hojo`` command: serve, decide, allocate, case, check; replay, verify-log, log-head, export, impact, publish, lock;
 keygen and verify-receipt (evidence anyone can check: service/audit/evidence.py).
 
 Every command survives a closed pipe (``hojo export | head``): it stops quietly with exit status 141
@@ -132,11 +132,17 @@ def _check(args: argparse.Namespace) -> int:
         for ap in allocations.values():
             table.add_row("ok", ap.path, ap.name, "allocation", f"FY{ap.from_fiscal_year}-{ap.to_fiscal_year}",
                           ap.sha256[:12])
+    for lifecycles in rulebook.lifecycles.values():
+        for lc in lifecycles.values():
+            table.add_row("ok", lc.path, lc.name, "lifecycle", f"FY{lc.from_fiscal_year}-{lc.to_fiscal_year}",
+                          lc.sha256[:12])
     _console().print(table)
     _print_declarations(versions)
     _print_warnings(versions)
-    print(f"hojo check: {len(versions)} rule version(s), {len(rulebook.locked_files()) - len(versions)} allocation "
-          f"file(s) and {len(rulebook.references)} reference program(s) valid, "
+    allocations_count = sum(len(v) for v in rulebook.allocations.values())
+    lifecycles_count = sum(len(v) for v in rulebook.lifecycles.values())
+    print(f"hojo check: {len(versions)} rule version(s), {allocations_count} allocation file(s), "
+          f"{lifecycles_count} lifecycle file(s) and {len(rulebook.references)} reference program(s) valid, "
           f"every citation found in {paths.seeds.name}/ or {paths.sources.name}/, every checked number in its quote "
           "or declared")
     if getattr(args, "features", None) is not None:
@@ -570,6 +576,41 @@ def _iso_date(text: str) -> str:
     return text
 
 
+def _case(service: Any, args: argparse.Namespace) -> int:
+    """``hojo case …``: the same code as /v1/cases (open, step, show, list, replay, redecide)."""
+    from datetime import date
+
+    from .cases.service import CaseService
+    from .kernel.strict_json import parse_json
+
+    cases = CaseService(service)
+
+    def read(name: str) -> Any:
+        try:
+            return parse_json(Path(name).read_bytes())
+        except OSError as exc:
+            raise SystemExit(f"hojo case: cannot read {name}: {exc}") from None
+
+    if args.case_command == "open":
+        _print_json(cases.open(read(args.request), requested_by=args.by))
+    elif args.case_command == "step":
+        _print_json(cases.take(args.case_id, read(args.request), requested_by=args.by))
+    elif args.case_command == "show":
+        _print_json(cases.case(args.case_id))
+    elif args.case_command == "list":
+        overdue = date.fromisoformat(args.overdue_on) if args.overdue_on else None
+        found = cases.list(args.program, args.fiscal_year, args.status, args.to_return, overdue)
+        _print_json({"cases": found, "count": len(found),
+                     "outstanding_yen": sum(int(c["amounts"]["outstanding_yen"]) for c in found)})
+    elif args.case_command == "replay":
+        result = cases.replay(args.case_id)
+        _print_json(result)
+        return 0 if result["identical"] else 1
+    else:
+        _print_json(cases.redecide(args.case_id))
+    return 0
+
+
 def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--program", help="only the records of this program id")
     parser.add_argument("--fiscal-year", type=int, help="only the records of this fiscal year (e.g. 2024)")
@@ -714,6 +755,36 @@ def build_parser() -> argparse.ArgumentParser:
     allocate.add_argument("--db", help="store URL (the allocation is recorded, as over HTTP)")
     allocate.add_argument("applicants", help="a JSON file: a list of applicants, or {budget_yen, applicants[, pool]}")
     allocate.set_defaults(run=_with_service(_allocate))
+    case = _command(sub, "case", "a grant's life: open a case, take its steps, show, list, replay, redecide",
+                    "hojo case open request.json --by 'Sapporo city'",
+                    "hojo case step 6f1c… step.json",
+                    "hojo case list --to-return")
+    case.add_argument("--db", help=_DB_HELP)
+    case_sub = case.add_subparsers(dest="case_command", required=True, metavar="open|step|show|list|replay|redecide",
+                                   help="what to do with a case")
+    opening = _command(case_sub, "open", "open a case with its first step (交付申請)",
+                       "hojo case open request.json   # {program, fiscal_year, on, facts[, cost_lines]}")
+    opening.add_argument("request", help="REQUEST.json: {program, fiscal_year, on, facts[, cost_lines]}")
+    opening.add_argument("--by", default="cli", help="the applicant's name recorded with the case (default: cli)")
+    step = _command(case_sub, "step", "take the case's next step (交付決定, 実績報告, 額の確定, 返還 …)",
+                    "hojo case step 6f1c… step.json   # {step, on[, cost_lines, facts, granted_yen, amount_yen]}")
+    step.add_argument("case_id", help="the case_id printed by `hojo case open`")
+    step.add_argument("request", help="STEP.json: {step, on[, cost_lines, facts, granted_yen, amount_yen]}")
+    step.add_argument("--by", default="cli", help="who takes the step, recorded with it (default: cli)")
+    for name, text in (("show", "a case: its steps, amounts and what is due by when"),
+                       ("replay", "recompute every step of a case; exit 1 on any difference or broken link"),
+                       ("redecide", "the case's steps under today's rules, with what would change")):
+        _command(case_sub, name, text, f"hojo case {name} 6f1c…").add_argument(
+            "case_id", help="the case_id printed by `hojo case open`")
+    listing = _command(case_sub, "list", "cases: open ones, amounts to return, overdue steps",
+                       "hojo case list --program kokuho_healthup_municipal --overdue-on 2026-06-01")
+    listing.add_argument("--program", help="only this program's cases")
+    listing.add_argument("--fiscal-year", type=int, help="only cases of this fiscal year")
+    listing.add_argument("--status", choices=["open", "closed"], help="only open or only closed cases")
+    listing.add_argument("--to-return", action="store_true", help="only cases with an amount still to return")
+    listing.add_argument("--overdue-on", type=_iso_date,
+                         help="only cases whose next step was due before this ISO date")
+    case.set_defaults(run=_with_service(_case))
     keygen = _command(sub, "keygen", "make an Ed25519 key to sign tree heads with (and KEY.pub)",
                       "hojo keygen var/signing.key")
     keygen.add_argument("path", help="where to write the private key, e.g. var/signing.key")

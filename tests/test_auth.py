@@ -26,6 +26,11 @@ TOKENS = {"applicant": "tok-applicant-13101", "other_applicant": "tok-applicant-
 FACTS = {"insured_count": 30000, "has_data_health_plan": True, "categories": ["1", "3"],
          "third_party_evaluation": False, "designated_model": False}
 REQUEST = {"program": "kokuho_healthup_municipal", "fiscal_year": 2024, "facts": FACTS}
+CASE = {"program": "kokuho_healthup_municipal", "fiscal_year": 2024, "on": "2024-05-20",
+        "facts": {**FACTS, "eligible_cost_yen": 5_000_000}}
+#: an applicant's step sent out of order: 422 for whoever may take it, 403 for whoever may not
+APPLICANT_STEP = {"step": "jisseki_hokoku", "on": "2025-05-01",
+                  "cost_lines": [{"amount_yen": 1, "category": "healthup_project", "description": "x"}]}
 OPEN = "open"  # a route no token is needed for
 
 #: (method, path template) → who may call it: the roles, or OPEN. "{own}" is the caller's own decision.
@@ -47,6 +52,13 @@ TABLE: dict[tuple[str, str], Any] = {
     ("POST", "/v1/allocations"): {"policy_owner"},
     ("GET", "/v1/sources"): {"applicant", "auditor", "policy_owner"},
     ("POST", "/v1/sources"): {"policy_owner"},  # 422 here: no body (registering writes beside the seeds)
+    ("POST", "/v1/cases"): {"applicant", "auditor", "policy_owner"},
+    ("GET", "/v1/cases"): {"applicant", "auditor", "policy_owner"},  # applicants: their own cases
+    ("GET", "/v1/cases/{case_id}"): {"applicant", "auditor", "policy_owner"},  # applicants: their own
+    # the applicant's steps: its own case's applicant or a policy owner; the grantor's steps: a policy owner
+    ("POST", "/v1/cases/{case_id}/steps"): {"applicant", "policy_owner"},
+    ("POST", "/v1/cases/{case_id}/replay"): {"auditor", "policy_owner"},
+    ("POST", "/v1/cases/{case_id}/redecide"): {"auditor", "policy_owner"},
     ("GET", "/healthz"): OPEN,
     ("GET", "/readyz"): OPEN,
     ("GET", "/metrics"): {"monitor", "auditor", "policy_owner"},  # a scraper's token reads nothing else
@@ -64,6 +76,8 @@ TABLE: dict[tuple[str, str], Any] = {
     ("POST", "/workbench/programs/{program}/draft"): {"auditor", "policy_owner"},  # publish: owner only
     ("GET", "/workbench/programs/{program}/diff"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/workbench/decisions/{decision_id}"): {"applicant", "auditor", "policy_owner"},  # applicants: own
+    ("GET", "/workbench/cases"): {"applicant", "auditor", "policy_owner"},  # applicants: their own cases
+    ("GET", "/workbench/cases/{case_id}"): {"applicant", "auditor", "policy_owner"},  # applicants: their own
     ("GET", "/workbench/login"): OPEN,
     ("POST", "/workbench/login"): OPEN,
     ("POST", "/workbench/logout"): OPEN,
@@ -97,14 +111,19 @@ def call(client: TestClient, method: str, path: str, who: str | None) -> int:
     body: Any = None
     if path in ("/v1/decisions", "/v1/simulations") and method == "POST":
         body = REQUEST
+    elif path == "/v1/cases" and method == "POST":
+        body = CASE
+    elif path.endswith("/steps"):
+        body = APPLICANT_STEP
     elif path == "/v1/impact":
         body = {"rules": {"kokuho_healthup_municipal/v9.yaml": "program: x\n"}}  # invalid on purpose: 422
     params = {"from": 0, "to": 1} if path == "/v1/log/consistency" else None
     return client.request(method, path, json=body, params=params, headers=as_(who)).status_code
 
 
-def concrete(path: str, decision_id: str) -> str:
-    return path.replace("{decision_id}", decision_id).replace("{program}", "kokuho_healthup_municipal")
+def concrete(path: str, decision_id: str, case_id: str = "") -> str:
+    return path.replace("{decision_id}", decision_id).replace("{program}", "kokuho_healthup_municipal") \
+        .replace("{case_id}", case_id)
 
 
 def test_every_route_of_the_app_is_in_the_table(client: TestClient) -> None:
@@ -117,8 +136,10 @@ def test_every_route_of_the_app_is_in_the_table(client: TestClient) -> None:
 @pytest.mark.parametrize("who", [None, "applicant", "auditor", "policy_owner", "monitor"])
 def test_route_and_role(client: TestClient, method: str, path: str, who: str | None) -> None:
     own = client.post("/v1/decisions", json=REQUEST, headers=as_("applicant")).json()["decision_id"]
+    own_case = client.post("/v1/cases", json=CASE, headers=as_("applicant")).json()["case_id"] \
+        if "{case_id}" in path else ""
     allowed = TABLE[(method, path)]
-    status = call(client, method, concrete(path, own), who)
+    status = call(client, method, concrete(path, own, own_case), who)
     if allowed == OPEN:
         assert status == 200
     elif who is None:
@@ -142,6 +163,31 @@ def test_an_applicant_reads_its_own_decision_and_not_anothers(client: TestClient
         assert client.get(path.format(mine["decision_id"]), headers=as_("applicant")).status_code == 200
         assert client.get(path.format(theirs["decision_id"]), headers=as_("applicant")).status_code == 404
         assert client.get(path.format(theirs["decision_id"]), headers=as_("auditor")).status_code == 200
+
+
+def test_an_applicant_sees_and_acts_on_its_own_cases_and_the_grantor_decides(client: TestClient) -> None:
+    mine = client.post("/v1/cases", json=CASE, headers=as_("applicant")).json()
+    theirs = client.post("/v1/cases", json=CASE, headers=as_("other_applicant")).json()
+    assert (mine["applicant"], theirs["applicant"]) == ("applicant", "other_applicant")
+    assert client.get(f"/v1/cases/{mine['case_id']}", headers=as_("applicant")).status_code == 200
+    for method, path in (("GET", ""), ("POST", "/steps")):
+        refused = client.request(method, f"/v1/cases/{theirs['case_id']}{path}", headers=as_("applicant"),
+                                 json=APPLICANT_STEP if method == "POST" else None)
+        assert refused.status_code == 404 and refused.json()["error"]["code"] == "case_not_found"
+    listed = client.get("/v1/cases", headers=as_("applicant")).json()["cases"]
+    assert listed and {c["applicant"] for c in listed} == {"applicant"}
+    assert {"applicant", "other_applicant"} <= {c["applicant"] for c in client.get(
+        "/v1/cases", headers=as_("policy_owner")).json()["cases"]}
+    grant = {"step": "jigyohi_kofu", "on": "2024-07-01"}  # the grantor's step (交付決定)
+    refused = client.post(f"/v1/cases/{mine['case_id']}/steps", json=grant, headers=as_("applicant"))
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    page = client.get(f"/workbench/cases/{theirs['case_id']}", headers=as_("applicant"))
+    assert page.status_code == 404 and "case_not_found" in page.text
+    listing = client.get("/workbench/cases", headers=as_("applicant")).text
+    assert mine["case_id"][:8] in listing and theirs["case_id"][:8] not in listing
+    granted = client.post(f"/v1/cases/{mine['case_id']}/steps", json=grant, headers=as_("policy_owner"))
+    assert granted.status_code == 200 and granted.json()["amounts"]["paid_yen"] == 5_000_000
+    assert granted.json()["steps"][-1]["requested_by"] == "policy_owner"
 
 
 def test_errors_say_what_is_missing_in_both_languages(client: TestClient) -> None:

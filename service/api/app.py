@@ -128,6 +128,10 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     from . import sources  # GET/POST /v1/sources (registered source documents; service/authoring/sources.py)
 
     app.include_router(sources.router())
+
+    from . import cases  # /v1/cases (a grant's life: service/cases)
+
+    app.include_router(cases.router())
     from .. import workbench  # /workbench pages; /v1/drafts/*, /v1/publish, /v1/programs/{id}/diff (issue 6)
 
     workbench.include(app)

@@ -138,6 +138,10 @@ class Auditor:
             from ..allocation.shares import replay_allocation
 
             return replay_allocation(record, self.store, self.paths)
+        if record.get("kind") == "case_step":  # one step of a case (service/cases), from the step before it
+            from ..cases.service import replay_step
+
+            return replay_step(record, self.store, self.paths, self)
         if record.get("kind") == "publish":  # a publication (authoring/drafting.py): its text is kept intact
             published = self.stored_version(record["decision"]["rules_sha256"], checked)
             return {"decision_id": record["decision"]["decision_id"], "identical": True, "kind": "publish",
@@ -203,7 +207,7 @@ class Auditor:
             # Each process reads only its own share of the log (seq % jobs == index), not every row.
             shard = dataclasses.replace(query or Query(), shard=(index, jobs)) if jobs > 1 else (query or Query())
             for row in store.rows(shard):
-                if row.kind not in ("decision", "allocation"):
+                if row.kind not in ("decision", "allocation", "case_step"):
                     # A record relabelled as a publication would otherwise be skipped without a word.
                     if record_kind(json.loads(row.decision_text)) != row.kind:
                         seen += 1

@@ -10,9 +10,11 @@ The tree::
     │   └── CitationError             a ``cites.quote`` is not on its seed line
     ├── ApplicationError              the applicant's request cannot be decided (HTTP 422)
     │   ├── InvalidRequestError       the envelope or the facts break their JSON Schema (one problem each)
-    │   └── NoRuleVersionError        no rule version is in force for that fiscal year
+    │   ├── NoRuleVersionError        no rule version is in force for that fiscal year
+    │   └── CaseStepError             a case cannot take that step now (out of order, closed, over the balance)
     ├── UnknownProgramError           no such program (HTTP 404)
     ├── DecisionNotFoundError         no such decision id (HTTP 404)
+    │   └── CaseNotFoundError         no such case id (HTTP 404)
     ├── EngineError                   the rule engine failed; never the applicant's fault (HTTP 500)
     │   ├── RuleActionError           an action raised inside durable_rules (it swallows them)
     │   └── EngineDisagreementError   the engine and the reference evaluator disagree (differential mode)
@@ -29,6 +31,8 @@ from typing import Any
 
 __all__ = [
     "ApplicationError",
+    "CaseNotFoundError",
+    "CaseStepError",
     "CitationError",
     "DecisionNotFoundError",
     "EngineDisagreementError",
@@ -156,3 +160,11 @@ class StoreError(HojoError):
 
 class SigningKeyError(HojoError):
     """The operator's Ed25519 key (``HOJO_SIGNING_KEY_FILE``) is not configured or cannot be read."""
+
+
+class CaseStepError(ApplicationError):
+    """The case cannot take that step now: out of its declared order, after it closed, or over the balance."""
+
+
+class CaseNotFoundError(DecisionNotFoundError):
+    """No such case (or, for an applicant, not its own: the same answer, so ids are not disclosed)."""

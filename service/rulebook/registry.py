@@ -8,6 +8,7 @@ from typing import Protocol, TypeVar
 
 from ..kernel.errors import NoRuleVersionError, NotDecidableError, Problem, RuleFileError, UnknownProgramError
 from .allocation_programs import AllocationProgram, allocation_files, load_allocation_file
+from .lifecycle_programs import Lifecycle, lifecycle_files, load_lifecycle_file
 from .load import load_rule_file, rule_files
 from .model import RuleVersion
 from .numbers import SIDE_FILE, read_side_file
@@ -22,7 +23,7 @@ class Rulebook:
     """Every rule version by program; the one in force for a fiscal year is the highest published one."""
 
     def __init__(self, versions: Iterable[RuleVersion], references: Iterable[ReferenceProgram] = (),
-                 allocations: Iterable[AllocationProgram] = ()) -> None:
+                 allocations: Iterable[AllocationProgram] = (), lifecycles: Iterable[Lifecycle] = ()) -> None:
         self._by_program: dict[str, dict[int, RuleVersion]] = {}
         for rv in versions:
             self._by_program.setdefault(rv.program, {})[rv.version] = rv
@@ -31,6 +32,10 @@ class Rulebook:
         self.allocations: dict[str, dict[int, AllocationProgram]] = {}
         for ap in allocations:
             self.allocations.setdefault(ap.program, {})[ap.version] = ap
+        #: grant lifecycles (``lifecycle_v<N>.yaml``: 交付申請 → … → 返還) by program and version
+        self.lifecycles: dict[str, dict[int, Lifecycle]] = {}
+        for lc in lifecycles:
+            self.lifecycles.setdefault(lc.program, {})[lc.version] = lc
 
     @classmethod
     def from_dir(cls, rules: Path, schemas: Path, seeds: Path) -> Rulebook:
@@ -50,12 +55,18 @@ class Rulebook:
                              "参照のみの制度に配分ファイルがあります",
                              "a reference program must not have an allocation")
                      for program in sorted({ap.program for ap in allocations} & {ref.program for ref in references})]
+        lifecycles = _load_each(lifecycle_files(rules), lambda p: load_lifecycle_file(p, rules, schemas, seeds),
+                                problems)
+        decided = {rv.program for rv in versions}
+        problems += [Problem(lc.path, "lifecycle_without_rules", "交付の流れのファイルに対応する規則の版がありません",
+                             "a lifecycle needs the program's rule versions (v<N>.yaml) beside it")
+                     for lc in lifecycles if lc.program not in decided]
         problems += _side_file_problems(rules, schemas, seeds, versions)
         problems += check_registry(seeds)
         if problems:
             raise RuleFileError("規則ファイルに誤りがあります", f"{len(problems)} problem(s) in rule files",
                                 code="rule_files", problems=problems)
-        return cls(versions, references, allocations)
+        return cls(versions, references, allocations, lifecycles)
 
     @property
     def programs(self) -> Mapping[str, Mapping[int, RuleVersion]]:
@@ -76,9 +87,10 @@ class Rulebook:
     def all_versions(self) -> list[RuleVersion]:
         return [rv for versions in self._by_program.values() for rv in versions.values()]
 
-    def locked_files(self) -> list[RuleVersion | AllocationProgram]:
-        """Every file rules/published.lock.json covers: rule versions and allocation files."""
-        return [*self.all_versions(), *(ap for versions in self.allocations.values() for ap in versions.values())]
+    def locked_files(self) -> list[RuleVersion | AllocationProgram | Lifecycle]:
+        """Every file rules/published.lock.json covers: rule versions, allocation files and lifecycles."""
+        return [*self.all_versions(), *(ap for versions in self.allocations.values() for ap in versions.values()),
+                *(lc for versions in self.lifecycles.values() for lc in versions.values())]
 
     def select(self, program: str, fiscal_year: int, version: int | None = None) -> RuleVersion:
         """Return the version pinned, or the highest published version in force for ``fiscal_year``."""
@@ -119,6 +131,23 @@ class Rulebook:
         return _in_force(program, versions, fiscal_year, version, "配分の", "allocation ")
 
 
+    def select_lifecycle(self, program: str, fiscal_year: int) -> Lifecycle:
+        """Return the highest published lifecycle in force for ``fiscal_year`` (the steps of a case)."""
+        versions = self.lifecycles.get(program)
+        if versions is None:
+            if program in self._by_program or program in self.references or program in self.allocations:
+                raise NotDecidableError(
+                    f"制度「{program}」には交付の流れ（lifecycle）が定められていません",
+                    f"program '{program}' has no lifecycle (its steps after the decision are not declared)",
+                    code="no_lifecycle",
+                    problems=[Problem("$.program", "no_lifecycle", "交付の流れのない制度です",
+                                      "the program has no lifecycle file")],
+                    details={"lifecycles": sorted(self.lifecycles)})
+            raise UnknownProgramError(f"制度「{program}」はありません", f"unknown program '{program}'",
+                                      code="unknown_program", details={"lifecycles": sorted(self.lifecycles)})
+        return _in_force(program, versions, fiscal_year, None, "交付の流れの", "lifecycle ")
+
+
 class _Windowed(Protocol):
     """A rule version or an allocation file: a version number, a status and a fiscal-year window."""
 
@@ -157,7 +186,7 @@ def _in_force(program: str, versions: Mapping[int, V], fiscal_year: int, version
     in_force = [v for v in versions.values() if v.in_force(fiscal_year)]
     if not in_force:
         shown = ", ".join(str(y) for y in years)
-        rules_ja = "配分の規則" if kind_ja else "規則"
+        rules_ja = f"{kind_ja}規則"
         raise NoRuleVersionError(
             f"{program} には {fiscal_year} 年度の{rules_ja}がありません（ある年度: {shown}）",
             f"{program} has no {kind_en}rules for fiscal year {fiscal_year} (available: {shown})",

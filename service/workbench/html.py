@@ -111,7 +111,7 @@ _FRAME = Template("""<!doctype html>
 <html lang="$lang"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>$title — hojo</title><style>$css</style></head>
 <body><header><a class="brand" href="$home">hojo 補助 · $bench</a>
-<a href="$home">$programs</a><span class="spacer"></span><span class="who">$who</span>
+<a href="$home">$programs</a><a href="$cases_href">$cases</a><span class="spacer"></span><span class="who">$who</span>
 <a class="lang" href="$toggle">$toggle_label</a></header>
 <main>$body</main></body></html>""")
 
@@ -121,5 +121,6 @@ def page(lang: str, title: str, body: str, who: str, toggle: str) -> str:
     return _FRAME.substitute(
         lang=lang, title=esc(title), css=_CSS, home=esc(link("/workbench", lang)),
         bench=tr(lang, "政策担当ワークベンチ", "policy owners' workbench"),
-        programs=tr(lang, "制度の一覧", "Programs"), who=who, toggle=esc(toggle),
+        programs=tr(lang, "制度の一覧", "Programs"), cases_href=esc(link("/workbench/cases", lang)),
+        cases=tr(lang, "案件", "Cases"), who=who, toggle=esc(toggle),
         toggle_label="English" if lang == "ja" else "日本語", body=body)

@@ -141,7 +141,7 @@ def find_steps(kind: str, text: str) -> list[tuple[Step, dict[str, str]]]:
 
 
 def _load() -> None:
-    from . import allocations, decisions  # noqa: F401  (registers their steps)
+    from . import allocations, cases, decisions  # noqa: F401  (registers their steps)
 
 
 _load()
