@@ -9,6 +9,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from pytest_bdd import given, parsers, then, when
 
+from service.core.columnar import decide_rows
 from service.core.decide import derive_values, validate_facts
 from service.core.reference import fired_rules
 from service.kernel.config import Paths
@@ -70,6 +71,12 @@ def _differential(ctx: dict[str, Any]) -> None:
             if "when" in question and r["outcome"] in ("met", "undetermined"):
                 engine.add(f"open__{r['clause']}")
     assert engine == expected, f"engine {sorted(engine)} != reference {sorted(expected)}"
+    # The columnar evaluator (service/core/columnar.py) must answer every scenario as the engine of record.
+    columnar = decide_rows(None, rv, [dict(facts)])
+    if columnar.fallback_reason is None:
+        assert columnar.how == ["columnar"]
+        assert (columnar.eligible[0], columnar.amount_yen[0], columnar.cap_yen[0]) == (
+            body["eligible"], body["amount_yen"], body["cap_yen"]), "the columnar evaluator disagrees"
     ctx.setdefault("differential_checked", 0)
     ctx["differential_checked"] += 1
 
