@@ -319,6 +319,137 @@ def _allocate(service: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_table(path: Path, fmt: str, rv: Any) -> Any:
+    """A CSV or Parquet file as a table typed by the version's facts schema (an empty CSV cell: absent)."""
+    import polars as pl
+
+    from .core.columnar import facts_dtypes
+
+    dtypes = facts_dtypes(rv)
+    if fmt == "parquet":
+        return pl.read_parquet(path)
+    raw = pl.read_csv(path, infer_schema=False)
+    columns = []
+    for name in raw.columns:
+        text = pl.col(name)
+        wanted = dtypes.get(name)
+        if wanted == pl.Int64:
+            columns.append(text.str.strip_chars().cast(pl.Int64, strict=False))
+        elif wanted == pl.Boolean:
+            columns.append(text.str.to_lowercase().replace_strict({"true": True, "false": False}, default=None,
+                                                                  return_dtype=pl.Boolean))
+        elif wanted == pl.List(pl.String):
+            # a list cell holds its items separated by "|" (e.g. 1|3); an empty cell is an absent fact
+            columns.append(pl.when(text.is_null()).then(None).otherwise(text.str.split("|")))
+        else:
+            columns.append(text)
+    typed = raw.select(columns)
+    # A cell that did not read as its type is sent on as text, so the row is refused with its problem.
+    mistyped = [(name, raw.get_column(name).is_not_null() & typed.get_column(name).is_null()) for name in raw.columns]
+    return typed, raw, mistyped
+
+
+def _batch(service: Any, args: argparse.Namespace) -> int:
+    """``hojo batch``: decide a file of applications a table at a time, record each decision, write the answers."""
+    import time
+
+    from rich.progress import Progress as Bar
+
+    from .batches import CHUNK_ROWS, BatchService
+
+    batches = BatchService(service)
+    rv = batches.select(args.program, args.fiscal_year, args.version)
+    source, target = Path(args.input), Path(args.out)
+    fmt = args.format or {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}.get(source.suffix.lower(), "jsonl")
+    out_fmt = args.out_format or {".csv": "csv", ".parquet": "parquet"}.get(target.suffix.lower(), "jsonl")
+    started = time.monotonic()
+    rows: list[dict[str, Any]] = []
+    totals: dict[str, Any] = {"rows": 0, "columnar": 0, "per_record": 0, "invalid": 0, "recorded": 0}
+    batch_id = None
+    with Bar(transient=not sys.stderr.isatty(), disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task(f"batch {rv.name}", total=None)
+
+        def absorb(chunk_rows: list[dict[str, Any]], summary: dict[str, Any]) -> None:
+            nonlocal batch_id
+            batch_id = summary["batch_id"]
+            rows.extend(chunk_rows)
+            for key in ("rows", "columnar", "per_record", "invalid", "recorded"):
+                totals[key] += summary[key]
+            totals["columnar_fallback"] = summary["columnar_fallback"]
+            bar.update(task, advance=len(chunk_rows))
+
+        if fmt == "jsonl":
+            with source.open("rb") as handle:
+                buffer: list[bytes] = []
+                first = 1
+                for number, line in enumerate(handle, start=1):
+                    buffer.append(line)
+                    if len(buffer) >= CHUNK_ROWS:
+                        ids, facts, errors = batches.parse_lines(buffer, first)
+                        absorb(*batches.decide_rows(rv, args.fiscal_year, ids, facts, errors, "cli",
+                                                    not args.no_record, batch_id))
+                        buffer, first = [], number + 1
+                ids, facts, errors = batches.parse_lines(buffer, first)
+                absorb(*batches.decide_rows(rv, args.fiscal_year, ids, facts, errors, "cli", not args.no_record,
+                                            batch_id))
+        else:
+            typed, raw, mistyped = _read_table(source, fmt, rv) if fmt == "csv" else (
+                _read_table(source, fmt, rv), None, [])
+            ids_all = (typed.get_column("id").to_list() if "id" in typed.columns
+                       else list(range(1, typed.height + 1)))
+            facts_table = typed.drop("id") if "id" in typed.columns else typed
+            bad = None
+            for _, flags in mistyped:
+                bad = flags if bad is None else (bad | flags)
+            for start in range(0, typed.height, CHUNK_ROWS):
+                part = facts_table.slice(start, CHUNK_ROWS)
+                ids = ids_all[start:start + CHUNK_ROWS]
+                if bad is not None and raw is not None and bool(bad.slice(start, CHUNK_ROWS).any()):
+                    # A cell that did not read as its type goes on as the text given, so that row is refused
+                    # with that cell's problem; those chunks are decided row by row.
+                    facts = [{k: v for k, v in row.items() if v is not None}
+                             for row in part.iter_rows(named=True)]
+                    for name, flags in mistyped:
+                        for j, flag in enumerate(flags.slice(start, CHUNK_ROWS).to_list()):
+                            if flag and name != "id":
+                                facts[j][name] = raw.get_column(name)[start + j]
+                    absorb(*batches.decide_rows(rv, args.fiscal_year, ids, facts, {}, "cli", not args.no_record,
+                                                batch_id))
+                else:
+                    absorb(*batches.decide_frame(rv, args.fiscal_year, ids, part, "cli", not args.no_record,
+                                                 batch_id))
+    _write_rows(rows, target, out_fmt)
+    elapsed = time.monotonic() - started
+    totals.update(batch_id=batch_id, ruleset=rv.name, out=str(target), elapsed_seconds=round(elapsed, 3),
+                  per_decision_us=round(elapsed / max(totals["rows"], 1) * 1e6, 2))
+    _print_json(totals, sys.stderr)
+    return 0 if totals["invalid"] == 0 else 1
+
+
+def _write_rows(rows: list[dict[str, Any]], target: Path, fmt: str) -> None:
+    if fmt == "jsonl":
+        from .batches import jsonl
+
+        with target.open("w", encoding="utf-8") as handle:
+            handle.writelines(jsonl(rows))
+        return
+    import polars as pl
+
+    from .batches import BATCH_ROW_FIELDS
+
+    flat = [{**{k: row.get(k) for k in BATCH_ROW_FIELDS},
+             "row": str(row["row"]),
+             "error": None if "error" not in row else json.dumps(row["error"], ensure_ascii=False)} for row in rows]
+    table = pl.DataFrame(flat, schema={"row": pl.String, "decision_id": pl.String, "program": pl.String,
+                                       "fiscal_year": pl.Int64, "rules_version": pl.Int64, "rules_sha256": pl.String,
+                                       "ruleset": pl.String, "eligible": pl.Boolean, "amount_yen": pl.Int64,
+                                       "cap_yen": pl.Int64, "error": pl.String})
+    if fmt == "csv":
+        table.write_csv(target)
+    else:
+        table.write_parquet(target)
+
+
 def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--program")
     parser.add_argument("--fiscal-year", type=int)
@@ -404,6 +535,18 @@ def main(argv: list[str] | None = None) -> int:
     allocate.add_argument("--db", help="store URL (the allocation is recorded, as over HTTP)")
     allocate.add_argument("applicants", help="a JSON file: a list of applicants, or {budget_yen, applicants[, pool]}")
     allocate.set_defaults(run=_with_service(_allocate))
+    batch = sub.add_parser("batch", help="decide a file of applications (CSV, JSON Lines, Parquet) and record them")
+    batch.add_argument("--program", required=True)
+    batch.add_argument("--fiscal-year", type=int, required=True)
+    batch.add_argument("--version", type=int, help="pin a rule version")
+    batch.add_argument("--in", dest="input", required=True,
+                       help='CSV or Parquet (one column per fact, optional "id"), or JSON Lines ({"id"?, "facts"})')
+    batch.add_argument("--out", required=True, help="the answers: .jsonl, .csv or .parquet")
+    batch.add_argument("--format", choices=["csv", "jsonl", "parquet"], help="the input's format (default: by suffix)")
+    batch.add_argument("--out-format", choices=["csv", "jsonl", "parquet"], help="default: by the --out suffix")
+    batch.add_argument("--no-record", action="store_true", help="screening only: decide, write, record nothing")
+    batch.add_argument("--db", help="store URL (each decision is recorded, as over HTTP)")
+    batch.set_defaults(run=_with_service(_batch))
     args = parser.parse_args(argv)
     return int(args.run(args))
 

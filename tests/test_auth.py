@@ -40,6 +40,7 @@ TABLE: dict[tuple[str, str], Any] = {
     ("GET", "/v1/programs"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/v1/programs/{program}"): {"applicant", "auditor", "policy_owner"},
     ("POST", "/v1/allocations"): {"policy_owner"},
+    ("POST", "/v1/batches"): {"policy_owner"},
     ("GET", "/healthz"): OPEN,
     # the workbench (service/workbench): its API routes, and its HTML pages (the same roles)
     ("GET", "/v1/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},
@@ -86,6 +87,10 @@ def call(client: TestClient, method: str, path: str, who: str | None) -> int:
     body: Any = None
     if path == "/v1/decisions" and method == "POST":
         body = REQUEST
+    elif path == "/v1/batches":
+        line = json.dumps({"id": "a", "facts": FACTS}).encode()
+        return client.request(method, f"{path}?program=kokuho_healthup_municipal&fiscal_year=2024", content=line,
+                              headers={**as_(who), "content-type": "application/x-ndjson"}).status_code
     elif path == "/v1/impact":
         body = {"rules": {"kokuho_healthup_municipal/v9.yaml": "program: x\n"}}  # invalid on purpose: 422
     return client.request(method, path, json=body, headers=as_(who)).status_code

@@ -96,7 +96,18 @@ def recombined(name: str, count: int, rng: random.Random) -> list[dict[str, Any]
     return out
 
 
+_ANSWERS: dict[str, tuple[Any, Any, Any]] = {}
+
+
 def reference_answer(name: str, facts: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """The decision core's answer over the reference evaluator (a fact set seen before is answered once)."""
+    key = json.dumps([name, facts], sort_keys=True)
+    if key not in _ANSWERS:
+        _ANSWERS[key] = _reference_answer(name, facts)
+    return _ANSWERS[key]
+
+
+def _reference_answer(name: str, facts: dict[str, Any]) -> tuple[Any, Any, Any]:
     rv = VERSIONS[name]
     derived, reasons = derive_values(rv, facts)
     return answer(_Assembly(rv, facts, derived, fired_rules(rv, facts, derived), reasons).build())

@@ -72,6 +72,9 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     from . import allocations  # POST /v1/allocations (budget shares; service/allocation/shares.py)
 
     app.include_router(allocations.router())
+    from . import batches  # POST /v1/batches (JSON Lines, the columnar evaluator; service/batches.py)
+
+    app.include_router(batches.router())
     from .. import workbench  # /workbench pages; /v1/drafts/*, /v1/publish, /v1/programs/{id}/diff (issue 6)
 
     workbench.include(app)

@@ -757,3 +757,8 @@ def _one(decider: Any, rv: RuleVersion, row: Any, index: int, result: BatchResul
     result.eligible[index], result.amount_yen[index], result.cap_yen[index] = (
         body["eligible"], body["amount_yen"], body["cap_yen"])
     result.facts[index] = facts
+
+
+def facts_dtypes(rv: RuleVersion) -> dict[str, pl.DataType]:
+    """The column type of each fact of ``rv`` (raises :class:`Unsupported` for a list of objects)."""
+    return {name: _dtype(spec) for name, spec in _properties(rv).items()}

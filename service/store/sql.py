@@ -8,7 +8,7 @@ Every statement is written once, here, with ``?`` placeholders.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -126,6 +126,20 @@ class SqlStore:
             raise ticket.error
         assert ticket.entry is not None
         return ticket.entry
+
+    def append_many(self, records: Sequence[tuple[Mapping[str, Any], Mapping[str, Any], str]],
+                    kind: str = "decision") -> list[dict[str, Any]]:
+        """Durably append ``(decision, facts, rule_text)`` records in one transaction, chained in order, and
+        return their log entries; all are kept or none is (:class:`StoreError`). One record per decision,
+        as :meth:`append` writes them: a batch is a group commit the caller makes itself."""
+        tickets = [_Pending(decision, facts, rule_text, kind) for decision, facts, rule_text in records]
+        if not tickets:
+            return []
+        with self._lock:
+            self._write(tickets)
+        if tickets[0].error is not None:
+            raise tickets[0].error
+        return [t.entry for t in tickets if t.entry is not None]
 
     def _write(self, batch: list[_Pending]) -> None:
         """Write ``batch`` in one transaction, chained in order; mark every ticket done either way."""
