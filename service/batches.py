@@ -105,7 +105,7 @@ class BatchService:
         """Decide a typed table (CSV or Parquet, null = absent), record it, return the output rows."""
         from .core.columnar import decide_frame
 
-        result = decide_frame(self.service.decider, rv, frame)
+        result = decide_frame(self.service.decider, rv, frame, want_facts=record)
         return self._finish(rv, fiscal_year, ids, result, requested_by, record, batch_id)
 
     def _finish(self, rv: RuleVersion, fiscal_year: int, ids: list[Any], result: BatchResult, requested_by: str,

@@ -152,6 +152,13 @@ class _Compiler:
         self.components: dict[str, Val] = {}
         self.results: dict[str, pl.Expr] = {}  # tier result -> chosen option value (string), null if none
         self._numbers: dict[str, Val] = {}
+        #: intermediate columns, computed once each, in order (Polars then need not repeat a shared subexpression)
+        self.stages: list[tuple[str, pl.Expr]] = []
+
+    def column(self, expr: pl.Expr) -> pl.Expr:
+        name = f"__s{len(self.stages)}"
+        self.stages.append((name, expr))
+        return pl.col(name)
 
     # -- facts as numbers -------------------------------------------------------------------------------
     def fact_number(self, name: str) -> Val:
@@ -282,7 +289,7 @@ class _Compiler:
                                                               else key < band.upper)
             chain = chain.when(above & below).then(pl.lit(band.amount_yen, dtype=I128))
         bound = max((abs(b.amount_yen) for b in table.bands), default=0)
-        return Val(chain.otherwise(None).cast(I128), 1, _check(bound))
+        return Val(self.column(chain.otherwise(None).cast(I128)), 1, _check(bound))
 
     def per_item(self, spec: Mapping[str, Any]) -> Val:
         name = spec["fact"]
@@ -297,11 +304,23 @@ class _Compiler:
         priced = {item: self.expr(spec["amounts"][item]) for item in items}
         den = _common(list(priced.values()))
         listed = pl.col(name)
-        has = {item: listed.list.contains(pl.lit(item)) for item in items}
-        unknown = pl.any_horizontal([has[i] & priced[i].num.is_null() for i in items])
-        values = pl.concat_list([pl.when(has[i]).then(priced[i].scaled(den)).otherwise(None) for i in items])
+        has = {item: self.column(listed.list.contains(pl.lit(item))) for item in items}
+        value = {item: self.column(priced[item].scaled(den)) for item in items}
+        unknown = pl.any_horizontal([has[i] & value[i].is_null() for i in items])
         at_most = spec.get("at_most", len(items))
-        total = values.list.drop_nulls().list.sort(descending=True).list.head(at_most).list.sum().cast(I128)
+        # The per-record evaluator sums the ``at_most`` highest amounts of the listed items. Here an item counts
+        # when fewer than ``at_most`` listed items rank before it: a higher amount, or an equal amount earlier in
+        # the enumeration. Which of two equal amounts counts does not change the sum.
+        order = {item: n for n, item in enumerate(items)}
+        total: pl.Expr = pl.lit(0, dtype=I128)
+        for i in items:
+            if at_most >= len(items):
+                counted = has[i]
+            else:
+                before = [(has[j] & ((value[j] > value[i]) | ((value[j] == value[i]) & (order[j] < order[i]))))
+                          .fill_null(False).cast(pl.Int32) for j in items if j != i]
+                counted = has[i] & (pl.sum_horizontal(before) < at_most)
+            total = total + pl.when(counted).then(value[i]).otherwise(pl.lit(0, dtype=I128))
         bound = _check(sum(v.bound * (den // v.den) for v in priced.values()))
         return Val(pl.when(listed.is_null() | unknown).then(None).otherwise(total), den, bound)
 
@@ -413,16 +432,11 @@ class ColumnarVersion:
         """
         c = _Compiler(self.rv, frame)
         doc = self.rv.document
-        lazy = frame.lazy()
         for item in doc.get("derived", []):
             exact = c.expr(item["value"])
             rounded = _round(exact, item.get("rounding", {}).get("mode", "floor"), 1)
-            column = f"__v_{item['id']}"
-            lazy = lazy.with_columns(rounded.num.alias(column))
-            c.derived[item["id"]] = Val(pl.col(column), 1, rounded.bound)
-        fired = {rule: c.condition(node) for rule, node in self.rv.engine_rules.items()}
-        lazy = lazy.with_columns([expr.alias(f"__r_{rule}") for rule, expr in fired.items()])
-        rule = {name: pl.col(f"__r_{name}") for name in fired}
+            c.derived[item["id"]] = Val(c.column(rounded.num), 1, rounded.bound)
+        rule = {name: c.column(c.condition(node)) for name, node in self.rv.engine_rules.items()}
         tiers = doc.get("tiers")
         if tiers:
             chain: Any = pl
@@ -443,6 +457,9 @@ class ColumnarVersion:
             out_amount = pl.when(~eligible).then(pl.lit(0, dtype=I128)).when(undetermined).then(None) \
                 .otherwise(amount).cast(pl.Int64)
             out_cap = pl.when(eligible).then(cap).otherwise(None).cast(pl.Int64)
+        lazy = frame.lazy()
+        for name, expr in c.stages:
+            lazy = lazy.with_columns(expr.alias(name))
         return lazy.select(out_eligible.alias("eligible"), out_amount.alias("amount_yen"),
                            out_cap.alias("cap_yen")).collect()
 
@@ -456,7 +473,7 @@ class ColumnarVersion:
             if "when" in comp:
                 applied = rule[f"component__{comp['id']}"]
                 value = Val(pl.when(applied).then(value.num).otherwise(pl.lit(0, dtype=I128)), value.den, value.bound)
-            c.components[comp["id"]] = value
+            c.components[comp["id"]] = Val(c.column(value.num), value.den, value.bound)
         cap = c.expr(amount["cap"]["value"]) if "cap" in amount else None
         basis = c.expr(amount["basis"]) if "basis" in amount else None
         cap_yen = _round(cap, mode, unit) if cap is not None else None
@@ -700,8 +717,11 @@ def decide_rows(decider: Any, rv: RuleVersion, rows: list[Any]) -> BatchResult:
     return result
 
 
-def decide_frame(decider: Any, rv: RuleVersion, frame: pl.DataFrame) -> BatchResult:
-    """Decide a typed table of facts (CSV or Parquet read by Polars; null = absent) under ``rv``."""
+def decide_frame(decider: Any, rv: RuleVersion, frame: pl.DataFrame, want_facts: bool = True) -> BatchResult:
+    """Decide a typed table of facts (CSV or Parquet read by Polars; null = absent) under ``rv``.
+
+    ``want_facts``: also return each row's facts as a dict (what the log records); screening skips it.
+    """
     compiled, why = columnar_version(rv)
     n = frame.height
     result = BatchResult([None] * n, [None] * n, [None] * n, [None] * n, [None] * n, ["per_record"] * n, why)
@@ -732,7 +752,8 @@ def decide_frame(decider: Any, rv: RuleVersion, frame: pl.DataFrame) -> BatchRes
             good = pl.Series([False] * n, dtype=pl.Boolean)
         else:
             indexes = [i for i, flag in enumerate(ok) if flag]
-            facts = [{k: v for k, v in row.items() if v is not None} for row in chosen.iter_rows(named=True)]
+            facts = [{k: v for k, v in row.items() if v is not None} for row in chosen.iter_rows(named=True)] \
+                if want_facts else [None] * chosen.height
             for j, (i, eligible, amount, cap) in enumerate(zip(indexes, decided.get_column("eligible").to_list(),
                                                               decided.get_column("amount_yen").to_list(),
                                                               decided.get_column("cap_yen").to_list(), strict=True)):
