@@ -51,7 +51,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _decide(args: argparse.Namespace) -> int:
     from .decisions import DecisionService
     from .kernel.strict_json import parse_json
-    from .rulebook.registry import Rulebook
+    from .rulebook.cache import load_rulebook
     from .store import open_store
 
     paths = Paths.from_env()
@@ -69,7 +69,7 @@ def _decide(args: argparse.Namespace) -> int:
         request["version"] = args.version
     store = open_store(args.db or default_db_url())
     try:
-        service = DecisionService(Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds), store, paths)
+        service = DecisionService(load_rulebook(paths), store, paths)
         _print_json(service.decide(request))
         return 0
     except HojoError as exc:
@@ -191,12 +191,25 @@ class _Bar:
 
 def _service(args: argparse.Namespace) -> Any:
     from .decisions import DecisionService
-    from .rulebook.registry import Rulebook
+    from .rulebook.cache import load_rulebook
     from .store import open_store
 
     paths = Paths.from_env()
     store = open_store(args.db or default_db_url())
-    return DecisionService(Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds), store, paths)
+    try:
+        return DecisionService(load_rulebook(paths), store, paths)
+    except BaseException:
+        store.close()
+        raise
+
+
+class _LogOnly:
+    """What a command that decides nothing needs: the store (no rule file is loaded; start-up stays short)."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from .store import open_store
+
+        self.store = open_store(args.db or default_db_url())
 
 
 def _query(args: argparse.Namespace) -> Any:
@@ -206,11 +219,14 @@ def _query(args: argparse.Namespace) -> Any:
                  decided_from=getattr(args, "since", None), decided_to=getattr(args, "until", None))
 
 
-def _with_service(run: Any) -> Any:
-    """Run ``run(service, args)``; a hojo error is printed as JSON on stderr with exit code 2."""
+def _with_service(run: Any, decides: bool = True) -> Any:
+    """Run ``run(service, args)``; a hojo error is printed as JSON on stderr with exit code 2.
+
+    ``decides=False``: the command reads the log only, and gets the store without the rulebook.
+    """
     def wrapped(args: argparse.Namespace) -> int:
         try:
-            service = _service(args)
+            service = _service(args) if decides else _LogOnly(args)
         except HojoError as exc:
             _print_json({"error": exc.as_dict()}, sys.stderr)
             return 2
@@ -246,7 +262,9 @@ def _verify(service: Any, args: argparse.Namespace) -> int:
     expected = None
     if args.anchor:
         expected = json.loads(Path(args.anchor).read_text(encoding="utf-8"))
-    result = service.auditor.verify(expected)
+    from .store import verify_chain
+
+    result = verify_chain(service.store.rows(), expected)
     _print_json(result)
     return 0 if result["ok"] else 1
 
@@ -503,15 +521,15 @@ def main(argv: list[str] | None = None) -> int:
     verify = sub.add_parser("verify-log", help="check the hash chain of the decision log")
     verify.add_argument("--anchor", help="a JSON file from `hojo log-head` kept outside the database")
     verify.add_argument("--db")
-    verify.set_defaults(run=_with_service(_verify))
+    verify.set_defaults(run=_with_service(_verify, decides=False))
     head = sub.add_parser("log-head", help="print the chain head and count, to anchor outside the database")
     head.add_argument("--db")
-    head.set_defaults(run=_with_service(_head))
+    head.set_defaults(run=_with_service(_head, decides=False))
     export = sub.add_parser("export", help="export recorded decisions as JSONL or CSV")
     _add_filters(export)
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     export.add_argument("--db")
-    export.set_defaults(run=_with_service(_export))
+    export.set_defaults(run=_with_service(_export, decides=False))
     impact = sub.add_parser("impact", help="what a draft rule folder would change in the logged decisions")
     impact.add_argument("--draft", required=True, help="a folder laid out like rules/ holding the draft versions")
     _add_filters(impact)

@@ -24,7 +24,7 @@ from ..kernel.errors import (
     StoreError,
     UnknownProgramError,
 )
-from ..rulebook.registry import Rulebook
+from ..rulebook.cache import load_rulebook
 from ..store import open_store
 from ..web.auth import AuthError, ForbiddenError, TokenTable
 from . import audit, decisions, programs
@@ -50,7 +50,7 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        rulebook = Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds)
+        rulebook = load_rulebook(paths)  # the compiled cache when every input file is unchanged
         store = open_store(db_url or default_db_url())
         app.state.service = DecisionService(rulebook, store, paths, differential=differential)
         app.state.tokens = tokens if tokens is not None else TokenTable.from_env()
