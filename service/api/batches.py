@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -50,9 +50,11 @@ def router() -> APIRouter:
         # Deciding and recording are CPU and disk work: off the event loop, in the worker thread pool.
         from starlette.concurrency import run_in_threadpool
 
-        ids, facts, errors = service.parse_lines(lines)
-        rows, summary = await run_in_threadpool(service.decide_rows, rv, fiscal_year, ids, facts, errors,
-                                                principal.name)
+        def decide() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+            ids, facts, errors = service.parse_lines(lines)
+            return service.decide_rows(rv, fiscal_year, ids, facts, errors, principal.name)
+
+        rows, summary = await run_in_threadpool(decide)
         return Response("".join(jsonl(rows)), media_type="application/x-ndjson",
                         headers={"x-hojo-batch-id": summary["batch_id"], "x-hojo-columnar": str(summary["columnar"]),
                                  "x-hojo-per-record": str(summary["per_record"]),
