@@ -148,12 +148,14 @@ class SqlStore:
             self._begin_write()
             row = self._execute("SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1").fetchone()
             seq, prev_hash = (int(row[0]), str(row[1])) if row else (0, GENESIS_HASH)
+            kept = set(self._known_rules)  # a rule text is inserted once per transaction, not once per record
             for ticket in batch:
                 decision = ticket.decision
-                if decision["rules_sha256"] not in self._known_rules:
+                if decision["rules_sha256"] not in kept:
                     self._execute(self._insert_rule_version_sql(),
                                   (decision["rules_sha256"], decision["program"], decision["rules_version"], "",
                                    ticket.rule_text, "", decision["decided_at"]))
+                    kept.add(decision["rules_sha256"])
                 seq += 1
                 digest = chain_hash(prev_hash, record_body(decision, ticket.facts))
                 self._execute(
