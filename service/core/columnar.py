@@ -552,7 +552,7 @@ def vector_check(rv: RuleVersion, frame: pl.DataFrame) -> pl.Series | None:
     """
     resolved = _facts_schema(rv)
     allowed = {"type", "additionalProperties", "properties", "required", "if", "then", "title", "description",
-               "$comment"}
+               "$comment", "$schema", "$id", "$defs", "examples", "default"}
     if set(resolved) - allowed or resolved.get("type") != "object":
         return None
     props = resolved.get("properties", {})
@@ -791,6 +791,11 @@ def decide_frame(decider: Any, rv: RuleVersion, frame: pl.DataFrame, want_facts:
     if compiled is not None:
         try:
             expected = {name: _dtype(spec) for name, spec in _properties(rv).items()}
+            # A Parquet file may hold narrower integers (Int32, UInt16, …): widened exactly, or refused.
+            widen = [pl.col(c).cast(pl.Int64, strict=True) for c in frame.columns
+                     if expected.get(c) == pl.Int64 and frame.schema[c].is_integer() and frame.schema[c] != pl.Int64]
+            if widen:
+                frame = frame.with_columns(widen)
             if all(frame.schema[c] == expected.get(c) for c in frame.columns):
                 checked = vector_check(rv, frame)
                 if checked is not None:
@@ -799,7 +804,7 @@ def decide_frame(decider: Any, rv: RuleVersion, frame: pl.DataFrame, want_facts:
                     result.fallback_reason = "the facts schema is beyond the vectorised check"
             else:
                 result.fallback_reason = "the table's column types are not the facts schema's"
-        except Unsupported as exc:
+        except (Unsupported, pl.exceptions.PolarsError) as exc:
             result.fallback_reason = str(exc)
     good = pl.Series(ok, dtype=pl.Boolean)
     if good.any():
