@@ -698,7 +698,8 @@ def table(results: Mapping[str, Any]) -> str:
         b, cli = results["batch"], results["batch"]["hojo_batch_cli"]
         lines += ["", f"Batch decisions, the same FY2024 municipal table of {b['n']:,} applications, µs per decision",
                   "", "| engine | what is timed | µs/decision |", "|---|---|---:|",
-                  f"| hojo columnar | decide_rows from the same dicts: typed table (exact JSON types), vectorised facts check, Polars (exact Int128) | "
+                  "| hojo columnar | decide_rows from the same dicts: typed table (exact JSON types), vectorised "
+                  f"facts check, Polars (exact Int128) | "
                   f"{b['hojo_us']:.2f} |",
                   f"| hojo columnar from a table | decide_frame: vectorised facts check + Polars (context) | "
                   f"{b['hojo_from_table_us']:.2f} |",
