@@ -59,6 +59,7 @@ TABLE: dict[tuple[str, str], Any] = {
     ("POST", "/v1/cases/{case_id}/steps"): {"applicant", "policy_owner"},
     ("POST", "/v1/cases/{case_id}/replay"): {"auditor", "policy_owner"},
     ("POST", "/v1/cases/{case_id}/redecide"): {"auditor", "policy_owner"},
+    ("POST", "/v1/batches"): {"policy_owner"},
     ("GET", "/healthz"): OPEN,
     ("GET", "/readyz"): OPEN,
     ("GET", "/metrics"): {"monitor", "auditor", "policy_owner"},  # a scraper's token reads nothing else
@@ -115,6 +116,10 @@ def call(client: TestClient, method: str, path: str, who: str | None) -> int:
         body = CASE
     elif path.endswith("/steps"):
         body = APPLICANT_STEP
+    elif path == "/v1/batches":
+        line = json.dumps({"id": "a", "facts": FACTS}).encode()
+        return client.request(method, f"{path}?program=kokuho_healthup_municipal&fiscal_year=2024", content=line,
+                              headers={**as_(who), "content-type": "application/x-ndjson"}).status_code
     elif path == "/v1/impact":
         body = {"rules": {"kokuho_healthup_municipal/v9.yaml": "program: x\n"}}  # invalid on purpose: 422
     params = {"from": 0, "to": 1} if path == "/v1/log/consistency" else None

@@ -31,7 +31,7 @@ from ..kernel.errors import (
     StoreError,
     UnknownProgramError,
 )
-from ..rulebook.registry import Rulebook
+from ..rulebook.cache import load_rulebook
 from ..store import open_store
 from ..web.auth import AuthError, ForbiddenError, TokenTable
 from ..web.guard import SECURITY_HEADERS, BrowserGuard
@@ -82,7 +82,7 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        rulebook = Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds)
+        rulebook = load_rulebook(paths)  # the compiled cache when every input file is unchanged
         store = open_store(db_url or default_db_url())
         notary = Notary.from_env(store) if signing_key_file is None else Notary(
             store, load_private_key(signing_key_file))
@@ -132,6 +132,10 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     from . import cases  # /v1/cases (a grant's life: service/cases)
 
     app.include_router(cases.router())
+
+    from . import batches  # POST /v1/batches (JSON Lines, the columnar evaluator; service/batches.py)
+
+    app.include_router(batches.router())
     from .. import workbench  # /workbench pages; /v1/drafts/*, /v1/publish, /v1/programs/{id}/diff (issue 6)
 
     workbench.include(app)

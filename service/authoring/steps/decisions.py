@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 
 from ...core.decide import derive_values, validate_facts
 from ...core.reference import fired_rules
+from ...rulebook.registry import Rulebook
 from . import StepMismatch, World, expect, step
 from .values import fact_name, fiscal_year, value, yen, yen_words
 
@@ -74,7 +75,28 @@ def _differential(w: World) -> None:
                 engine.add(f"open__{r['clause']}")
     expect(sorted(engine), sorted(expected), "エンジンと参照評価器が満たすとした条件",
            "the conditions the engine and the reference evaluator found met")
+    _columnar_agrees(w.rulebook(), rv, facts, body)
     w.ctx["differential_checked"] = w.ctx.get("differential_checked", 0) + 1
+
+
+@lru_cache(maxsize=2)
+def _decider(rulebook: Rulebook) -> Any:
+    from ...core.decide import Decider
+
+    return Decider(rulebook)
+
+
+def _columnar_agrees(rulebook: Rulebook, rv: Any, facts: dict[str, Any], body: dict[str, Any]) -> None:
+    """The columnar evaluator (``core/columnar.py``) must answer every scenario as the engine of record does."""
+    from ...core.columnar import columnar_version, decide_rows
+
+    columnar = decide_rows(_decider(rulebook), rv, [dict(facts)])
+    if columnar_version(rv)[0] is not None and rv.facts_fast_check is not None and rv.facts_fast_check(facts):
+        expect(columnar.how, ["columnar"], "列指向評価器の使用（" + str(columnar.fallback_reason) + "）",
+               "the columnar evaluator was used")
+    expect((columnar.eligible[0], columnar.amount_yen[0], columnar.cap_yen[0]),
+           (body["eligible"], body["amount_yen"], body["cap_yen"]), "列指向評価器とエンジンの判定",
+           f"the columnar evaluator's answer ({columnar.how}) against the engine's")
 
 
 def _quoted(w: World, source: dict[str, Any], clause: str) -> None:
