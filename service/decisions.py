@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .audit.auditor import Auditor
-from .core.decide import Decider
+from .core.decide import EXPLANATION, Decider
 from .kernel.config import Paths
 from .kernel.errors import InvalidRequestError
 from .lang.facts import StrictValidator, problems_of
@@ -22,7 +22,7 @@ from .store import SqlStore
 __all__ = ["DecisionService"]
 
 _FIELD_ORDER = ("decision_id", "program", "fiscal_year", "rules_version", "rules_sha256", "ruleset", "eligible",
-                "amount_yen", "cap_yen", "results", "breakdown", "reasons", "decided_at", "requested_by")
+                "amount_yen", "cap_yen", "results", "breakdown", "reasons", "explanation", "decided_at", "requested_by")
 
 
 class DecisionService:
@@ -45,7 +45,7 @@ class DecisionService:
         rv = self.rulebook.select(request["program"], request["fiscal_year"], request.get("version"))
         facts = self.decider.validate_facts(rv, request["facts"])
         body = self.decider.decide(rv, facts)
-        body.update(decision_id=str(uuid.uuid4()), fiscal_year=request["fiscal_year"],
+        body.update(decision_id=str(uuid.uuid4()), fiscal_year=request["fiscal_year"], explanation=EXPLANATION,
                     decided_at=datetime.now(UTC).isoformat(timespec="microseconds"), requested_by=requested_by)
         decision = {key: body[key] for key in _FIELD_ORDER}
         self.store.append(decision, facts, rv.text)

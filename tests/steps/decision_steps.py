@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,7 @@ def _differential(ctx: dict[str, Any]) -> None:
             engine.add(f"tier__{r['clause']}")
         elif r["kind"] == "eligibility" and r["outcome"] == "met":
             engine.add("eligibility")
-        elif r["kind"] == "component" and r["outcome"] == "applied":
+        elif r["kind"] == "component" and r["outcome"] in ("applied", "undetermined"):
             comp = next(c for c in rv.document["amount"]["components"] if c["id"] == r["clause"])
             if "when" in comp:
                 engine.add(f"component__{r['clause']}")
@@ -143,6 +144,7 @@ def _(ctx: dict[str, Any]) -> None:
 @then(parsers.parse("補助額は {amount} 円である"))
 def _(ctx: dict[str, Any], amount: str) -> None:
     assert _ok(ctx)["amount_yen"] == yen(amount), _reasons_text(ctx)
+    _adds_up(_ok(ctx))
 
 
 @then("補助額は示されない")
@@ -160,21 +162,45 @@ def _(ctx: dict[str, Any], name: str, number: int) -> None:
     assert _ok(ctx)["results"].get(name) == number, _ok(ctx)["results"]
 
 
+def _line(ctx: dict[str, Any], component: str) -> dict[str, Any] | None:
+    """A breakdown line, or a component kept in the detail of the line it makes up (format 2)."""
+    stack = list(_ok(ctx)["breakdown"])
+    while stack:
+        entry = stack.pop(0)
+        if isinstance(entry, dict) and entry.get("component") == component and "yen" in entry:
+            return entry
+        if isinstance(entry, dict):
+            stack += [d for d in entry.get("detail", []) if isinstance(d, dict)]
+    return None
+
+
+def _adds_up(body: dict[str, Any]) -> None:
+    """Format 2: the breakdown lines add up to the amount (unit × count, cap, rate and rounding)."""
+    if body.get("explanation", 1) >= 2 and isinstance(body["amount_yen"], int):
+        total = sum(Fraction(str(line["yen"])) for line in body["breakdown"])
+        assert total == body["amount_yen"], (body["amount_yen"], body["breakdown"])
+
+
 @then(parsers.parse('内訳 "{component}" は {amount} 円である'))
 def _(ctx: dict[str, Any], component: str, amount: str) -> None:
-    entry = next((b for b in _ok(ctx)["breakdown"] if b["component"] == component), None)
+    entry = _line(ctx, component)
     assert entry is not None and entry["applied"] and entry["yen"] == yen(amount), _ok(ctx)["breakdown"]
+    _adds_up(_ok(ctx))
 
 
 @then(parsers.parse('内訳 "{component}" は適用されない'))
 def _(ctx: dict[str, Any], component: str) -> None:
-    entry = next(b for b in _ok(ctx)["breakdown"] if b["component"] == component)
-    assert entry["applied"] is False and entry["yen"] == 0, entry
+    entry = _line(ctx, component)
+    if entry is None:  # format 2 lists only what moves the amount; the reason says it was not applied
+        assert _reasons(ctx, "component")[component]["outcome"] in ("not_met", "not_applicable"), _reasons_text(ctx)
+    else:
+        assert entry["applied"] is False and entry["yen"] == 0, entry
 
 
 @then(parsers.parse('内訳 "{component}" で合算される区分は {items} である'))
 def _(ctx: dict[str, Any], component: str, items: str) -> None:
-    entry = next(b for b in _ok(ctx)["breakdown"] if b["component"] == component)
+    entry = _line(ctx, component)
+    assert entry is not None, _ok(ctx)["breakdown"]
     counted = [i["item"] for d in entry["detail"] if "items" in d for i in d["items"] if i["counted"]]
     assert sorted(counted) == sorted(value(items)), entry["detail"]
 
@@ -186,7 +212,13 @@ def _(ctx: dict[str, Any], clause: str) -> None:
 
 @then(parsers.parse('要件 "{clause}" を満たさない'))
 def _(ctx: dict[str, Any], clause: str) -> None:
-    assert _reasons(ctx, "clause")[clause]["outcome"] == "not_met", _reasons_text(ctx)
+    # not_applicable (the facts given do not settle it) is a way of not being met
+    assert _reasons(ctx, "clause")[clause]["outcome"] in ("not_met", "not_applicable"), _reasons_text(ctx)
+
+
+@then(parsers.parse('要件 "{clause}" は該当しない'))
+def _(ctx: dict[str, Any], clause: str) -> None:
+    assert _reasons(ctx, "clause")[clause]["outcome"] == "not_applicable", _reasons_text(ctx)
 
 
 @then(parsers.parse('区分の判定 "{option}" が適用される'))
