@@ -48,6 +48,11 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_input(name: str) -> bytes:
+    """The bytes of a file, or of standard input for ``-``."""
+    return sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+
+
 def _decide(args: argparse.Namespace) -> int:
     from .decisions import DecisionService
     from .kernel.strict_json import parse_json
@@ -57,16 +62,24 @@ def _decide(args: argparse.Namespace) -> int:
     paths = Paths.from_env()
     try:
         # The same strict reading as POST /v1/decisions: a duplicate key or NaN is refused, not resolved.
-        facts = parse_json(Path(args.facts).read_bytes())
+        given = parse_json(_read_input(args.facts))
     except OSError as exc:
         print(f"hojo decide: cannot read facts from {args.facts}: {exc}", file=sys.stderr)
         return 2
     except HojoError as exc:
         _print_json({"error": exc.as_dict()}, sys.stderr)
         return 2
-    request: dict[str, Any] = {"program": args.program, "fiscal_year": args.fiscal_year, "facts": facts}
-    if args.version is not None:
-        request["version"] = args.version
+    # The whole request body of POST /v1/decisions, or the facts alone; options name or override the rest.
+    whole = isinstance(given, dict) and "facts" in given and ("program" in given or "fiscal_year" in given)
+    request: dict[str, Any] = dict(given) if whole else {"facts": given}
+    for key, option in (("program", args.program), ("fiscal_year", args.fiscal_year), ("version", args.version)):
+        if option is not None:
+            request[key] = option
+    missing = [name for name in ("program", "fiscal_year") if name not in request]
+    if missing:
+        print(f"hojo decide: give --{missing[0].replace('_', '-')} or a whole request body with {missing[0]}",
+              file=sys.stderr)
+        return 2
     store = open_store(args.db or default_db_url())
     try:
         service = DecisionService(Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds), store, paths)
@@ -306,7 +319,7 @@ def _allocate(service: Any, args: argparse.Namespace) -> int:
     from .kernel.strict_json import parse_json
 
     try:
-        given = parse_json(Path(args.applicants).read_bytes())
+        given = parse_json(_read_input(args.applicants))
     except OSError as exc:
         print(f"hojo allocate: cannot read applicants from {args.applicants}: {exc}", file=sys.stderr)
         return 2
@@ -326,8 +339,18 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", help="decided before this ISO date/time")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hojo")
+    except PackageNotFoundError:  # run from a checkout that was not installed
+        return "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hojo", description="hojo (補助): subsidy decisions from rule files")
+    parser.add_argument("--version", action="version", version=f"hojo {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the HTTP API (docs at /docs)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -337,11 +360,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(run=_serve)
     decide = sub.add_parser("decide", help="decide one application and print the decision JSON")
-    decide.add_argument("--program", required=True)
-    decide.add_argument("--fiscal-year", type=int, required=True)
+    decide.add_argument("--program", help="the program (or program in a whole request body)")
+    decide.add_argument("--fiscal-year", type=int, help="the fiscal year (or fiscal_year in the body)")
     decide.add_argument("--version", type=int, help="pin a rule version")
     decide.add_argument("--db", help="store URL (the decision is recorded, as over HTTP)")
-    decide.add_argument("facts", help="a JSON file with the facts")
+    decide.add_argument("facts", help="a JSON file (- for standard input): the facts, or the whole request "
+                                      "body of POST /v1/decisions")
     decide.set_defaults(run=_decide)
     check = sub.add_parser("check", help="load and check every rule file, citations and the publication lock")
     check.add_argument("--features", nargs="*", metavar="PROGRAM",
@@ -402,7 +426,8 @@ def main(argv: list[str] | None = None) -> int:
     allocate.add_argument("--pool", help="share out one named pool of the allocation file")
     allocate.add_argument("--version", type=int, help="pin an allocation version")
     allocate.add_argument("--db", help="store URL (the allocation is recorded, as over HTTP)")
-    allocate.add_argument("applicants", help="a JSON file: a list of applicants, or {budget_yen, applicants[, pool]}")
+    allocate.add_argument("applicants", help="a JSON file (- for standard input): a list of applicants, or "
+                                             "{budget_yen, applicants[, pool]}")
     allocate.set_defaults(run=_with_service(_allocate))
     args = parser.parse_args(argv)
     return int(args.run(args))

@@ -155,15 +155,15 @@ def test_body_of_exactly_the_limit_is_decided(client: TestClient) -> None:
     assert client.post("/v1/decisions", content=body, headers=JSON).status_code == 200
 
 
-def test_body_one_byte_over_the_limit_is_422(client: TestClient, db_path: Path) -> None:
+def test_body_one_byte_over_the_limit_is_413(client: TestClient, db_path: Path) -> None:
     response = client.post("/v1/decisions", content=padded_request(1_000_001), headers=JSON)
-    assert response.status_code == 422
+    assert response.status_code == 413  # HTTP's Content Too Large, not a 422: nothing of it was read
     assert response.json()["error"]["code"] == "body_too_large"
     assert problem_paths(response.json()) == [("$", "body_too_large")]
     assert stored_ids(db_path) == []
 
 
-def test_chunked_body_over_the_limit_is_422(client: TestClient) -> None:
+def test_chunked_body_over_the_limit_is_413(client: TestClient) -> None:
     # No Content-Length: the limit must hold while the body streams in, not only on the header.
     def chunks() -> Iterator[bytes]:
         body = padded_request(1_200_000)
@@ -171,7 +171,7 @@ def test_chunked_body_over_the_limit_is_422(client: TestClient) -> None:
             yield body[start:start + 64_000]
 
     response = client.post("/v1/decisions", content=chunks(), headers=JSON)
-    assert response.status_code == 422
+    assert response.status_code == 413
     assert response.json()["error"]["code"] == "body_too_large"
 
 

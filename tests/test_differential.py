@@ -358,7 +358,8 @@ def test_a_comparison_with_an_absent_derived_value_is_not_met() -> None:
     # Format 2 tells the applicant why: the cap could not be computed, so the clause does not apply (issue 13).
     reasons = {r["clause"]: r for r in PROBE.decide(rv, facts)["reasons"]}
     assert reasons["c2_designation_within_cap"]["outcome"] == "not_applicable"
-    assert reasons["c2_designation_within_cap"]["message_ja"].endswith("：該当しない（必要な事実がない、または前提を満たさない）")
+    assert reasons["c2_designation_within_cap"]["message_ja"].endswith(
+        "：該当しない（必要な事実がない、または前提を満たさない）")
     assert reasons["designation_cap_count"]["outcome"] == "not_applicable"  # the derived value not computed
     DECIDER.decide(rv, facts)  # differential mode: raises EngineDisagreementError if the engine disagrees
 

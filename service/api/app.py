@@ -21,6 +21,7 @@ from ..kernel.errors import (
     DecisionNotFoundError,
     EngineError,
     HojoError,
+    PayloadTooLargeError,
     StoreError,
     UnknownProgramError,
 )
@@ -34,6 +35,7 @@ __all__ = ["app_from_env", "create_app"]
 log = logging.getLogger("hojo")
 
 _STATUS: list[tuple[type[HojoError], int]] = [
+    (PayloadTooLargeError, 413),
     (ApplicationError, 422), (UnknownProgramError, 404), (DecisionNotFoundError, 404), (AuthError, 401),
     (ForbiddenError, 403),
     (StoreError, 503), (EngineError, 500)]
@@ -91,7 +93,7 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
         for error in exc.errors():
             where = "$." + ".".join(str(part) for part in error.get("loc", ()))
             problems.append({"path": where, "code": str(error.get("type", "invalid")),
-                             "message_ja": f"{where} の値が正しくありません: {error.get('msg', '')}",
+                             "message_ja": f"{where} の値が正しくありません",
                              "message_en": f"{where}: {error.get('msg', 'invalid')}"})
         return JSONResponse({"error": {"code": "invalid_parameters", "message_ja": "パラメータに誤りがあります",
                                        "message_en": "invalid request parameters", "problems": problems}},

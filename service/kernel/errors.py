@@ -10,6 +10,7 @@ The tree::
     │   └── CitationError             a ``cites.quote`` is not on its seed line
     ├── ApplicationError              the applicant's request cannot be decided (HTTP 422)
     │   ├── InvalidRequestError       the envelope or the facts break their JSON Schema (one problem each)
+    │   │   └── PayloadTooLargeError  the body is over the size limit (HTTP 413)
     │   └── NoRuleVersionError        no rule version is in force for that fiscal year
     ├── UnknownProgramError           no such program (HTTP 404)
     ├── DecisionNotFoundError         no such decision id (HTTP 404)
@@ -36,6 +37,7 @@ __all__ = [
     "InvalidRequestError",
     "NoRuleVersionError",
     "NotDecidableError",
+    "PayloadTooLargeError",
     "Problem",
     "RuleActionError",
     "RuleFileError",
@@ -118,6 +120,10 @@ class ApplicationError(HojoError):
 
 class InvalidRequestError(ApplicationError):
     pass
+
+
+class PayloadTooLargeError(InvalidRequestError):
+    """The request body is larger than the service reads (HTTP 413, not 422: nothing of it was parsed)."""
 
 
 class NoRuleVersionError(ApplicationError):
