@@ -13,6 +13,7 @@ from typing import Any
 
 from .audit.auditor import Auditor
 from .core.decide import EXPLANATION, Decider
+from .core.what_if import what_if
 from .kernel.config import Paths
 from .kernel.errors import InvalidRequestError
 from .lang.facts import StrictValidator, problems_of
@@ -49,11 +50,16 @@ class DecisionService:
                     decided_at=datetime.now(UTC).isoformat(timespec="microseconds"), requested_by=requested_by)
         decision = {key: body[key] for key in _FIELD_ORDER}
         self.store.append(decision, facts, rv.text)
-        return decision
+        # what_if is part of the answer, not of the record: recomputed from the record when it is read again.
+        return {**decision, "what_if": what_if(self.decider, rv, facts, decision)}
 
     def get(self, decision_id: str) -> dict[str, Any]:
         record = self.store.record(decision_id)
-        return {**record["decision"], "facts": record["facts"], "log": record["log"]}
+        answer = {**record["decision"], "facts": record["facts"], "log": record["log"]}
+        if record.get("kind", "decision") == "decision" and "rules_sha256" in record["decision"]:
+            rv = self.auditor.stored_version(record["decision"]["rules_sha256"])
+            answer["what_if"] = what_if(self.decider, rv, record["facts"], record["decision"])
+        return answer
 
     def programs(self) -> list[dict[str, Any]]:
         """Every program: ``decide``, ``partly`` (open questions), ``reference`` or ``allocation`` (a shared budget)."""

@@ -28,7 +28,7 @@ from ..kernel.errors import (
 from ..rulebook.registry import Rulebook
 from ..store import open_store
 from ..web.auth import AuthError, ForbiddenError, TokenTable
-from . import audit, decisions, programs
+from . import applicants, audit, decisions, openapi, programs
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -61,7 +61,7 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
         finally:
             store.close()
 
-    app = FastAPI(title="hojo 補助", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="hojo 補助", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Rules-as-code decisions for Japanese public health-insurance subsidies. "
                               "日本の公的医療保険の補助金・交付金の判定サービス。")
     def schema(name: str) -> dict[str, Any]:
@@ -71,6 +71,8 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     app.include_router(audit.router())
     app.include_router(decisions.router(schema("application.schema.json"), schema("decision.schema.json")))
     app.include_router(programs.router())
+    app.include_router(applicants.router())  # facts schema, screenings, notice (issue 13)
+    openapi.install(app, paths.schemas)  # typed /openapi.json; /docs and /redoc from local assets
     from . import allocations  # POST /v1/allocations (budget shares; service/allocation/shares.py)
 
     app.include_router(allocations.router())
