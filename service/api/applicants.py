@@ -59,11 +59,10 @@ def router() -> APIRouter:
                 "schema": facts_schema_document(rv), "example": example.as_dict() if example else None}
 
     @api.post("/v1/screenings", summary="Which programs could a profile apply to / 申請できる制度の洗い出し",
-              responses={422: _ERROR},
+              responses={422: _ERROR}, dependencies=[Depends(require(*ANYONE))],  # the token before the body
               openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
                   "$ref": "#/components/schemas/ScreeningProfile"}}}}})
-    def screening(request: Request, body: Annotated[Any, Depends(json_body)],
-                  principal: Annotated[Principal, Depends(require(*ANYONE))]) -> dict[str, Any]:
+    def screening(request: Request, body: Annotated[Any, Depends(json_body)]) -> dict[str, Any]:
         """Every program and fiscal year for the applicant type: eligible / ineligible / needs_facts (not recorded)."""
         service = request.app.state.service
         return screen(service.rulebook, service.decider, body)

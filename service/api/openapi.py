@@ -53,6 +53,20 @@ def _relocate(schema: Any, prefix: str) -> Any:
     return schema
 
 
+def _untitled(schema: Any) -> Any:
+    """Property titles (Japanese) moved to ``x-title-ja``: generators would make class names of them."""
+    if isinstance(schema, dict):
+        out = {k: _untitled(v) for k, v in schema.items()}
+        for prop in out.get("properties", {}).values():
+            if isinstance(prop, dict) and "title" in prop:
+                prop["x-title-ja"] = prop.pop("title")
+                prop["description"] = f"{prop['x-title-ja']}: {prop.get('description', '')}".rstrip(": ")
+        return out
+    if isinstance(schema, list):
+        return [_untitled(v) for v in schema]
+    return schema
+
+
 def _components(rulebook: Rulebook, schemas_dir: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """(component schemas, the DecisionRequest union, the request examples by name)."""
     components: dict[str, Any] = {}
@@ -93,7 +107,7 @@ def _components(rulebook: Rulebook, schemas_dir: Path) -> tuple[dict[str, Any], 
                 continue
             facts_name = f"{name}FactsV{rv.version}"
             seen[text] = facts_name
-            facts = copy.deepcopy(dict(rv.facts_schema))
+            facts = _untitled(copy.deepcopy(dict(rv.facts_schema)))
             facts["title"] = f"{name}FactsV{rv.version}"
             facts["description"] = (f"{rv.document['name_ja']} / {rv.document['name_en']}: facts "
                                     f"(rule version {rv.version})")
@@ -115,8 +129,10 @@ def _components(rulebook: Rulebook, schemas_dir: Path) -> tuple[dict[str, Any], 
                                              "value": example.request}
         union.append({"$ref": f"#/components/schemas/{request_name}"})
         mapping[program] = f"#/components/schemas/{request_name}"
-    components["DecisionRequest"] = {"oneOf": union, "discriminator": {"propertyName": "program",
-                                                                         "mapping": mapping}}
+    for component, schema in components.items():
+        schema["title"] = component  # generators name their classes after the title
+    components["DecisionRequest"] = {"title": "DecisionRequest", "oneOf": union,
+                                     "discriminator": {"propertyName": "program", "mapping": mapping}}
     return components, components["DecisionRequest"], examples
 
 

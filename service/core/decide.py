@@ -41,7 +41,7 @@ def validate_facts(rv: RuleVersion, facts: Any) -> dict[str, Any]:
     normalized = normalize(facts)
     if rv.facts_fast_check is not None and rv.facts_fast_check(normalized):
         return dict(normalized)  # valid for certain (service/lang/fastcheck.py); jsonschema names problems otherwise
-    problems = problems_of(rv.facts_validator, normalized, root="$.facts")
+    problems = problems_of(rv.facts_validator, normalized, root="$.facts", schema=rv.facts_schema)
     if problems:
         raise InvalidRequestError("事実（facts）に誤りがあります", "the facts are invalid", code="invalid_facts",
                                   problems=problems)

@@ -252,13 +252,23 @@ class _WhatIf:
         return [{fact: target}]
 
     def _search_derived(self, leaf: Mapping[str, Any], negate: bool) -> list[Change]:
-        """A leaf over a derived value: the nearest value of each integer fact it is computed from."""
-        spec = next((d for d in self.rv.document.get("derived", []) if d["id"] == leaf["value"]), None)
-        if spec is None:
-            return []
+        """A leaf over derived values: the nearest value of each fact they are computed from.
+
+        An integer fact moves up or down; a list of integers moves its largest item; another list is shortened.
+        """
+        derived_ids = {leaf["value"]} | {bound["value"] for word in ("under", "at_most", "at_least", "over", "equals")
+                                         if isinstance(bound := leaf.get(word), Mapping) and "value" in bound}
+        specs = [d for d in self.rv.document.get("derived", []) if d["id"] in derived_ids]
         out: list[tuple[int, Change]] = []
-        for fact in sorted(_facts_in(spec["value"])):
+        for fact in sorted(set().union(*(_facts_in(spec["value"]) for spec in specs))):
             current = self.facts.get(fact)
+            if isinstance(current, list) and current and not all(
+                    isinstance(v, int) and not isinstance(v, bool) for v in current):
+                keep = next((n for n in range(len(current) - 1, -1, -1)
+                             if self._holds(leaf, {**self.facts, fact: current[:n]}) != negate), None)
+                if keep is not None:
+                    out.append((len(current) - keep, {fact: current[:keep]}))
+                continue
             numbers = current if isinstance(current, list) and all(
                 isinstance(v, int) and not isinstance(v, bool) for v in current) else None
             if numbers is not None:

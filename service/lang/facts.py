@@ -148,13 +148,15 @@ def _too_long(schema: Mapping[str, Any], instance: Any, root: str) -> list[Probl
     return problems
 
 
-def problems_of(validator: Validator, instance: Any, root: str = "$") -> list[Problem]:
+def problems_of(validator: Validator, instance: Any, root: str = "$",
+                schema: Mapping[str, Any] | None = None) -> list[Problem]:
     """Return the problems of ``instance``, in document order, each located by its JSON path.
 
     Length limits are checked first, and at most :data:`MAX_LISTED` problems are listed, followed by one
     that counts the rest: the cost of a refusal stays bounded whatever the request holds.
     """
-    schema = validator.schema if isinstance(validator.schema, Mapping) else {}
+    if schema is None:  # the schema itself, when the validator's root is only a $ref to it
+        schema = validator.schema if isinstance(validator.schema, Mapping) else {}
     early = _too_long(schema, instance, root)
     if early:
         return early
