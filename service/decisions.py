@@ -37,8 +37,11 @@ class DecisionService:
         for rv in rulebook.all_versions():
             store.save_rule_version(rv.sha256, rv.program, rv.version, rv.path, rv.text, rv.facts_schema_text)
 
-    def decide(self, request: Any, requested_by: str = "cli") -> dict[str, Any]:
-        """Decide ``{"program", "fiscal_year", "facts"[, "version"]}``, record it, and return the decision."""
+    def decide(self, request: Any, requested_by: str = "cli", with_what_if: bool = True) -> dict[str, Any]:
+        """Decide ``{"program", "fiscal_year", "facts"[, "version"]}``, record it, and return the decision.
+
+        ``with_what_if``: add the ``what_if`` reasons (about as much CPU again as the decision itself).
+        """
         problems = problems_of(self._envelope, request)
         if problems:
             raise InvalidRequestError("申請の形式に誤りがあります", "the application is malformed",
@@ -51,7 +54,7 @@ class DecisionService:
         decision = {key: body[key] for key in _FIELD_ORDER}
         self.store.append(decision, facts, rv.text)
         # what_if is part of the answer, not of the record: recomputed from the record when it is read again.
-        return {**decision, "what_if": what_if(self.decider, rv, facts, decision)}
+        return {**decision, "what_if": what_if(self.decider, rv, facts, decision) if with_what_if else []}
 
     def get(self, decision_id: str) -> dict[str, Any]:
         record = self.store.record(decision_id)

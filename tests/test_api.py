@@ -254,8 +254,11 @@ def test_docs_and_openapi(client: TestClient) -> None:
     spec = client.get("/openapi.json")
     assert spec.status_code == 200
     post = spec.json()["paths"]["/v1/decisions"]["post"]
-    schema = post["requestBody"]["content"]["application/json"]["schema"]
     assert post["requestBody"]["required"] is True
+    # one request schema per program, chosen by "program" (tests/test_applicants.py checks them in full)
+    assert post["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/DecisionRequest"}
+    schema = spec.json()["components"]["schemas"]["KokuhoHealthupMunicipalRequest"]
     assert sorted(schema["required"]) == ["facts", "fiscal_year", "program"]
     assert schema["additionalProperties"] is False
     assert {"200", "422", "503"} <= set(post["responses"])

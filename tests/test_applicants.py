@@ -155,6 +155,7 @@ def test_docs_and_redoc_load_only_same_origin_assets(client: TestClient) -> None
         assert "cdn" not in html.lower() and "googleapis" not in html
         for url in urls:
             assert client.get(url).status_code == 200, url
+    assert "cdn.redoc.ly" not in client.get("/docs-assets/redoc.standalone.js").text
 
 
 # -- 2. answers an applicant can act on -----------------------------------------------------------------

@@ -48,6 +48,7 @@ TABLE: dict[tuple[str, str], Any] = {
     ("GET", "/v1/decisions/{decision_id}/notice"): {"applicant", "auditor", "policy_owner"},  # applicants: their own
     ("GET", "/docs"): OPEN,
     ("GET", "/redoc"): OPEN,
+    ("GET", "/docs-assets/redoc.standalone.js"): OPEN,
     # the workbench (service/workbench): its API routes, and its HTML pages (the same roles)
     ("GET", "/v1/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/v1/programs/{program}/diff"): {"applicant", "auditor", "policy_owner"},  # 422 without from/to

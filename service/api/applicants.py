@@ -79,6 +79,7 @@ def router() -> APIRouter:
         if "eligible" not in record:  # an allocation or a publication record, not a decision
             raise DecisionNotFoundError(f"判定 {decision_id} はありません", f"no decision {decision_id}",
                                         code="decision_not_found")
-        return HTMLResponse(render_notice(record))
+        names = request.app.state.service.auditor.stored_version(record["rules_sha256"]).document
+        return HTMLResponse(render_notice(record, names["name_ja"]))
 
     return api

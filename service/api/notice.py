@@ -47,7 +47,8 @@ def _receipt(record: dict[str, Any]) -> str:
     return f'<tr><th>受領証（署名）</th><td class="mono">{escape(str(receipt))}</td></tr>'
 
 
-def render_notice(record: dict[str, Any]) -> str:
+def render_notice(record: dict[str, Any], program_name: str) -> str:
+    """The notice of ``record`` (a decision with its log entry); ``program_name`` is the program's Japanese name."""
     eligible = record.get("eligible")
     if eligible is None:
         title, result = "判定結果通知書（未確定）", "資料で確定しない点があるため、交付の可否を決定できません"
@@ -73,11 +74,11 @@ def render_notice(record: dict[str, Any]) -> str:
 <div class="meta">判定番号 {escape(record['decision_id'])}<br>判定日時 {escape(str(record.get('decided_at', '')))}</div>
 <div class="to">{requested} 様</div>
 <h1>{title}</h1>
-<p>{escape(str(record['fiscal_year']))}年度 {escape(record.get('program', ''))} について申請のあった件は、
+<p>{escape(str(record['fiscal_year']))}年度 {escape(program_name)} について申請のあった件は、
 下記のとおり{result}。</p>
 <table>
 <tr><th>申請者</th><td>{requested}</td></tr>
-<tr><th>制度</th><td>{escape(record.get('program', ''))}（{escape(str(record.get('ruleset', '')))}）</td></tr>
+<tr><th>制度</th><td>{escape(program_name)}（{escape(str(record.get('ruleset', '')))}）</td></tr>
 <tr><th>年度</th><td>{escape(str(record['fiscal_year']))}年度</td></tr>
 <tr><th>結果</th><td>{escape(result)}</td></tr>
 <tr><th>交付額</th><td class="amount">{escape(_yen(record.get('amount_yen')))}</td></tr>

@@ -22,7 +22,7 @@ import fastapi_offline
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from ..rulebook.examples import worked_examples
@@ -138,6 +138,15 @@ def _components(rulebook: Rulebook, schemas_dir: Path) -> tuple[dict[str, Any], 
 
 def install(app: FastAPI, schemas_dir: Path) -> None:
     """Serve /docs and /redoc from local assets, and the typed /openapi.json."""
+    # ReDoc's bundle shows a logo it loads from cdn.redoc.ly: served with the logo from here instead.
+    redoc_js = (ASSETS / "redoc.standalone.js").read_text(encoding="utf-8").replace(
+        "https://cdn.redoc.ly/redoc/logo-mini.svg", "/docs-assets/favicon.png")
+
+    @app.get("/docs-assets/redoc.standalone.js", include_in_schema=False)
+    def redoc_script() -> Response:
+        return Response(redoc_js, media_type="text/javascript; charset=utf-8",
+                        headers={"cache-control": "max-age=86400"})
+
     app.mount("/docs-assets", StaticFiles(directory=ASSETS), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
