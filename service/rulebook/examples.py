@@ -2,7 +2,7 @@
 
 A scenario of a feature is a request a policy owner wrote with its answer computed by hand from the seed
 documents; the features run in CI, so a request taken from one is always valid and its answer is known.
-This reads only plain scenarios (not outlines) whose steps are the request steps of
+This reads the scenarios (and each row of a scenario outline) whose steps are the request steps of
 ``tests/steps/decision_steps.py`` and whose expectation is a decision (交付対象 / 交付対象外 / 未確定),
 and keeps the expected eligibility and amount as the feature states them.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,8 +24,7 @@ _FACT = re.compile(r'^(?:前提|かつ) 事実 "([^"]+)" は (.+) である$')
 _OMIT = re.compile(r'^(?:前提|かつ) 事実 "([^"]+)" を指定しない$')
 _VERSION = re.compile(r"^(?:前提|かつ) 版 (\d+) を指定する$")
 _AMOUNT = re.compile(r"^(?:ならば|かつ) 補助額は ([0-9,]+) 円である$")
-_OUTCOME = {"ならば 交付対象と判定される": True, "ならば 交付対象外と判定される": False,
-            "ならば 未確定と判定される": None}
+_OUTCOME = {"交付対象と判定される": True, "交付対象外と判定される": False, "未確定と判定される": None}
 _GROUPED_INT = re.compile(r"^-?\d{1,3}(,\d{3})+$")
 
 
@@ -38,7 +37,6 @@ class Example:
     eligible: bool | None
     amount_yen: int | None = None
     source: str = ""
-    _plain: bool = field(default=True, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"title": self.title, "request": self.request,
@@ -70,28 +68,33 @@ def _fact_name(text: str) -> str:
     return re.split(r"[（( ]", text.strip(), maxsplit=1)[0]
 
 
-@cache
-def examples(program: str, directory: Path | None = None) -> tuple[Example, ...]:
-    """Every plain decision scenario of the program's feature, in file order."""
-    path = (directory or features_dir()) / f"{program}.feature"
-    if not path.is_file():
-        return ()
-    found: list[Example] = []
-    current: Example | None = None
-    in_table = False
-    for raw in path.read_text(encoding="utf-8").splitlines():
+def _blocks(text: str) -> list[tuple[str, str, list[str], list[list[str]]]]:
+    """(kind, title, step lines, example rows with the header first) of every scenario, in file order."""
+    blocks: list[tuple[str, str, list[str], list[list[str]]]] = []
+    in_examples = False
+    for raw in text.splitlines():
         line = raw.strip()
-        if line.startswith(("シナリオ:", "シナリオアウトライン:", "シナリオテンプレート:", "ルール:", "機能:")):
-            if current is not None and current._plain:
-                found.append(current)
-            current = None
-            if line.startswith("シナリオ:"):
-                current = Example(title=line.partition(":")[2].strip(), request={}, eligible=None, _plain=False)
-                current.source = f"features/{program}.feature"
-            in_table = False
-            continue
-        if current is None:
-            continue
+        head, sep, rest = line.partition(":")
+        if sep and head in ("シナリオ", "シナリオアウトライン", "シナリオテンプレート"):
+            blocks.append((head, rest.strip(), [], []))
+            in_examples = False
+        elif sep and head in ("ルール", "機能", "背景"):
+            in_examples = False
+            blocks.append(("", "", [], []))
+        elif blocks and sep and head in ("例", "サンプル"):
+            in_examples = True
+        elif blocks and in_examples and line.startswith("|"):
+            blocks[-1][3].append([c.strip() for c in line.strip("|").split("|")])
+        elif blocks and line and not line.startswith("#"):
+            blocks[-1][2].append(line)
+    return [b for b in blocks if b[0]]
+
+
+def _scenario(program: str, title: str, steps: list[str]) -> Example | None:
+    """The request and the expected answer of one scenario, or None if it is not a plain decision."""
+    current = Example(title=title, request={}, eligible=None, source=f"features/{program}.feature")
+    decided, in_table = False, False
+    for line in steps:
         if line.startswith("|"):
             cells = [c.strip() for c in line.strip("|").split("|")]
             if in_table and cells[0] != "事実":
@@ -109,17 +112,41 @@ def examples(program: str, directory: Path | None = None) -> tuple[Example, ...]
                 current.request.setdefault("facts", {}).pop(m.group(1), None)
             elif m := _VERSION.match(line):
                 current.request["version"] = int(m.group(1))
-            elif line in _OUTCOME:
-                current.eligible, current._plain = _OUTCOME[line], current.request.get("program") == program
+            elif line.startswith(("ならば ", "かつ ")) and line.split(" ", 1)[1] in _OUTCOME:
+                current.eligible, decided = _OUTCOME[line.split(" ", 1)[1]], True
             elif m := _AMOUNT.match(line):
                 current.amount_yen = int(m.group(1).replace(",", ""))
             elif line.startswith(("前提 ", "かつ 事実", "もし 次の本文", "ならば 応答は", "ならば 誤り")):
-                current._plain = False  # a step this reader does not follow, or an error scenario
+                return None  # a step this reader does not follow, or an error scenario
         except (ValueError, json.JSONDecodeError):
-            current._plain = False
-    if current is not None and current._plain:
-        found.append(current)
-    return tuple(e for e in found if e.request.get("program") == program and "facts" in e.request)
+            return None
+    if not decided or current.request.get("program") != program or "facts" not in current.request:
+        return None
+    return current
+
+
+@cache
+def examples(program: str, directory: Path | None = None) -> tuple[Example, ...]:
+    """Every decision scenario of the program's feature (each row of an outline too), in file order."""
+    path = (directory or features_dir()) / f"{program}.feature"
+    if not path.is_file():
+        return ()
+    found: list[Example] = []
+    for kind, title, steps, rows in _blocks(path.read_text(encoding="utf-8")):
+        if kind == "シナリオ":
+            example = _scenario(program, title, steps)
+            found += [example] if example else []
+            continue
+        header, *values = rows or [[]]
+        for row in values:
+            cells = dict(zip(header, row, strict=False))
+
+            def fill(match: re.Match[str], cells: dict[str, str] = cells) -> str:
+                return cells.get(match.group(1), match.group(0))
+            filled = [re.sub(r"<([^<>]+)>", fill, step) for step in steps]
+            example = _scenario(program, f"{title}（{'、'.join(row)}）", filled)
+            found += [example] if example and not any("<" in s and ">" in s for s in filled) else []
+    return tuple(found)
 
 
 def worked_examples(rulebook: Any, program: str) -> dict[int, Example]:
