@@ -15,7 +15,7 @@ from .audit.auditor import Auditor
 from .core.decide import EXPLANATION, Decider
 from .core.what_if import what_if
 from .kernel.config import Paths
-from .kernel.errors import InvalidRequestError
+from .kernel.errors import HojoError, InvalidRequestError
 from .lang.facts import StrictValidator, problems_of
 from .rulebook.registry import Rulebook
 from .store import SqlStore
@@ -60,8 +60,11 @@ class DecisionService:
         record = self.store.record(decision_id)
         answer = {**record["decision"], "facts": record["facts"], "log": record["log"]}
         if record.get("kind", "decision") == "decision" and "rules_sha256" in record["decision"]:
-            rv = self.auditor.stored_version(record["decision"]["rules_sha256"])
-            answer["what_if"] = what_if(self.decider, rv, record["facts"], record["decision"])
+            try:
+                rv = self.auditor.stored_version(record["decision"]["rules_sha256"])
+                answer["what_if"] = what_if(self.decider, rv, record["facts"], record["decision"])
+            except HojoError:  # the record is still answered, without what_if, if its rule text cannot be read
+                answer["what_if"] = []
         return answer
 
     def programs(self) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ so ``GET /v1/decisions/{id}`` recomputes it, and the replayed fields of history 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
@@ -108,9 +109,8 @@ class _WhatIf:
         seen: list[Change] = []
         for table in self.rv.tables.values():
             fact = table.by.get("fact")
-            if not isinstance(fact, str):
-                continue
-            value = self.facts.get(fact)
+            derived_by = table.by.get("value")
+            value = self.facts.get(fact) if isinstance(fact, str) else self.derived.get(str(derived_by))
             if not isinstance(value, int) or isinstance(value, bool):
                 continue
             band = table.lookup(value)
@@ -118,7 +118,14 @@ class _WhatIf:
             if not above:
                 continue
             edge = min(above, key=lambda b: b.lower)
-            change = {fact: edge.lower if edge.lower_inclusive else edge.lower + 1}
+            if isinstance(fact, str):
+                change = {fact: edge.lower if edge.lower_inclusive else edge.lower + 1}
+            else:  # a band of a derived value: the nearest change of a fact it is computed from
+                word = "at_least" if edge.lower_inclusive else "over"
+                proposals = self._search_derived({"value": derived_by, word: edge.lower}, negate=False)
+                if not proposals:
+                    continue
+                change = proposals[0]
             if change in seen:
                 continue
             seen.append(change)
@@ -128,13 +135,18 @@ class _WhatIf:
             effect = self._effect(body)
             if effect is None:
                 continue
-            title_ja, title_en = self._title(fact)
-            word_ja = "以上" if edge.lower_inclusive else "超"
             spec = next(t for t in self.rv.document.get("tables", []) if t["id"] == table.id)
-            out.append(self._reason(
-                table.id, f"{title_ja}が {edge.lower:,} {word_ja}なら{effect[0]}",
-                f"if {title_en} were {'at least' if edge.lower_inclusive else 'over'} {edge.lower:,}, {effect[1]}",
-                spec["cites"], change, body))
+            if isinstance(fact, str):
+                title_ja, title_en = self._title(fact)
+                word_ja = "以上" if edge.lower_inclusive else "超"
+                ja = f"{title_ja}が {edge.lower:,} {word_ja}なら{effect[0]}"
+                en = f"if {title_en} were {'at least' if edge.lower_inclusive else 'over'} {edge.lower:,}, {effect[1]}"
+            else:
+                item = next(d for d in self.rv.document.get("derived", []) if d["id"] == derived_by)
+                word_ja = "以上" if edge.lower_inclusive else "超"
+                ja = f"{self._say(change, 'ja')}なら（{item['name_ja']}が {edge.lower:,} {word_ja}）、{effect[0]}"
+                en = f"with {self._say(change, 'en')} ({item['name_en']} reaches {edge.lower:,}), {effect[1]}"
+            out.append(self._reason(table.id, ja, en, spec["cites"], change, body))
         for comp in self.rv.document.get("amount", {}).get("components", []):
             if "when" not in comp or self._holds(comp["when"], self.facts):
                 continue
@@ -259,7 +271,8 @@ class _WhatIf:
         derived_ids = {leaf["value"]} | {bound["value"] for word in ("under", "at_most", "at_least", "over", "equals")
                                          if isinstance(bound := leaf.get(word), Mapping) and "value" in bound}
         specs = [d for d in self.rv.document.get("derived", []) if d["id"] in derived_ids]
-        out: list[tuple[int, Change]] = []
+        # (distance, preference for raising over lowering) → change; ties go to the raise
+        out: list[tuple[tuple[int, int], Change]] = []
         for fact in sorted(set().union(*(_facts_in(spec["value"]) for spec in specs))):
             current = self.facts.get(fact)
             if isinstance(current, list) and current and not all(
@@ -267,7 +280,7 @@ class _WhatIf:
                 keep = next((n for n in range(len(current) - 1, -1, -1)
                              if self._holds(leaf, {**self.facts, fact: current[:n]}) != negate), None)
                 if keep is not None:
-                    out.append((len(current) - keep, {fact: current[:keep]}))
+                    out.append(((len(current) - keep, 0), {fact: current[:keep]}))
                 continue
             numbers = current if isinstance(current, list) and all(
                 isinstance(v, int) and not isinstance(v, bool) for v in current) else None
@@ -278,15 +291,28 @@ class _WhatIf:
                 for step in (1, -1):
                     found = _nearest(top, step, partial(self._holds_with_item, leaf, negate, fact, numbers, where))
                     if found is not None and found >= 0:
-                        out.append((abs(found - top), _with_item(fact, numbers, where, found)))
+                        out.append(((abs(found - top), -step), _with_item(fact, numbers, where, found)))
+                continue
+            if isinstance(current, str) and (decimal := _DECIMAL.match(current)):
+                # a decimal fact ("12.5", "10.70%"): move it by units of its last written digit
+                places = len(decimal.group(2) or "")
+                for step in (1, -1):
+                    found = _nearest(0, step, partial(self._holds_with_decimal, leaf, negate, fact, current, places))
+                    if found is not None and (shifted := _shift(current, places, found)) is not None:
+                        out.append(((abs(found), -step), {fact: shifted}))
                 continue
             if not isinstance(current, int) or isinstance(current, bool):
                 continue
             for step in (1, -1):
                 found = _nearest(current, step, partial(self._holds_with_value, leaf, negate, fact))
                 if found is not None:
-                    out.append((abs(found - current), {fact: found}))
+                    out.append(((abs(found - current), -step), {fact: found}))
         return [change for _, change in sorted(out, key=lambda pair: pair[0])]
+
+    def _holds_with_decimal(self, leaf: Mapping[str, Any], negate: bool, fact: str, current: str, places: int,
+                            steps: int) -> bool:
+        shifted = _shift(current, places, steps)
+        return shifted is not None and self._holds(leaf, {**self.facts, fact: shifted}) != negate
 
     def _holds_with_value(self, leaf: Mapping[str, Any], negate: bool, fact: str, value: int) -> bool:
         return self._holds(leaf, {**self.facts, fact: value}) != negate
@@ -317,6 +343,22 @@ class _WhatIf:
             else:
                 words.append(f"{title}：{value}" if lang == "ja" else f"{title}: {value}")
         return "、".join(words) if lang == "ja" else "; ".join(words)
+
+
+_DECIMAL = re.compile(r"^([0-9]+)(?:\.([0-9]+))?(%|‰)?$")
+
+
+def _shift(text: str, places: int, steps: int) -> str | None:
+    """``text`` (a decimal with ``places`` digits after the point) moved by ``steps`` units of its last digit."""
+    match = _DECIMAL.match(text)
+    if match is None:
+        return None
+    units = int(match.group(1) + (match.group(2) or "")) + steps
+    if units < 0:
+        return None
+    digits = str(units).rjust(places + 1, "0")
+    number = f"{digits[:-places]}.{digits[-places:]}" if places else digits
+    return number + (match.group(3) or "")
 
 
 def _with_item(fact: str, items: list[int], where: int, value: int) -> Change:
