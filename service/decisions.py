@@ -93,6 +93,22 @@ class DecisionService:
         With ``record=False`` (a simulation, 試算) nothing is written and the answer says ``recorded: false``;
         its ``decision_id`` names no record.
         """
+        decision, facts, rv = self._decided(request, requested_by)
+        if not record:
+            return {**decision, "recorded": False}
+        self.store.append(decision, facts, rv.text)
+        self._recorded(rv, decision)
+        return decision
+
+    async def decide_async(self, request: Any, requested_by: str = "cli") -> dict[str, Any]:
+        """:meth:`decide` on an event loop: decided inline, then the durable append awaited (the store's writer
+        thread commits it with whatever else is queued), so a request holds no thread while its record is written."""
+        decision, facts, rv = self._decided(request, requested_by)
+        await self.store.append_async(decision, facts, rv.text)
+        self._recorded(rv, decision)
+        return decision
+
+    def _decided(self, request: Any, requested_by: str) -> tuple[dict[str, Any], dict[str, Any], Any]:
         problems = problems_of(self._envelope, request)
         if problems:
             raise InvalidRequestError("申請の形式に誤りがあります", "the application is malformed",
@@ -102,13 +118,11 @@ class DecisionService:
         body = self.decider.decide(rv, facts)
         body.update(decision_id=str(uuid.uuid4()), fiscal_year=request["fiscal_year"],
                     decided_at=datetime.now(UTC).isoformat(timespec="microseconds"), requested_by=requested_by)
-        decision = {key: body[key] for key in _FIELD_ORDER}
-        if not record:
-            return {**decision, "recorded": False}
-        self.store.append(decision, facts, rv.text)
-        metrics.count_decision(rv.program, request["fiscal_year"], rv.version, decision["eligible"])
+        return {key: body[key] for key in _FIELD_ORDER}, facts, rv
+
+    def _recorded(self, rv: Any, decision: dict[str, Any]) -> None:
+        metrics.count_decision(rv.program, decision["fiscal_year"], rv.version, decision["eligible"])
         self.notary.appended()
-        return decision
 
     def get(self, decision_id: str) -> dict[str, Any]:
         """The stored decision, its facts and log entry, and ``integrity``: what checking it just found."""
