@@ -22,7 +22,7 @@ from ..kernel import metrics
 from ..kernel.canonical import canonical_json, sha256_hex
 from ..kernel.errors import DecisionNotFoundError, StoreError
 from ..kernel.merkle import leaf_hash, node_hash
-from .base import GENESIS_HASH, LogRow, Query, chain_hash, record_body, record_kind
+from .base import GENESIS_HASH, LogRow, Query, chain_hash, record_kind
 
 __all__ = ["SqlStore", "schema_statements"]
 
@@ -263,12 +263,15 @@ class SqlStore:
                                    ticket.rule_text, "", decision["decided_at"], ""))
                     kept.add(decision["rules_sha256"])
                 seq += 1
-                digest = chain_hash(prev_hash, record_body(decision, ticket.facts))
+                facts_text = canonical_json(ticket.facts)
+                decision_text = canonical_json(decision)
+                # record_body(decision, facts) from the two column texts: the same bytes, serialised once
+                digest = chain_hash(prev_hash, f'{{"decision":{decision_text},"facts":{facts_text}}}')
                 self._execute(
                     f"INSERT INTO decisions({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (seq, ticket.kind, decision["decision_id"], decision["program"], decision["fiscal_year"],
                      decision["rules_version"], decision["rules_sha256"], decision["decided_at"],
-                     canonical_json(ticket.facts), canonical_json(decision), prev_hash, digest))
+                     facts_text, decision_text, prev_hash, digest))
                 entries.append({"seq": seq, "prev_hash": prev_hash, "hash": digest})
                 prev_hash = digest
             self._execute("COMMIT")
