@@ -109,7 +109,10 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
             notary.stop()
             store.close()
 
+    # FastAPI's own OpenTelemetry hooks are off: hojo's figures are its Prometheus metrics, and the hooks'
+    # check for a configured provider read os.environ three times per request (bench/RESULTS.md).
     app = FastAPI(title="hojo 補助", version="0.1.0", lifespan=lifespan,
+                  telemetry={"tracing": False, "metrics": False, "logs": False},
                   description="Rules-as-code decisions for Japanese public health-insurance subsidies. "
                               "日本の公的医療保険の補助金・交付金の判定サービス。")
     def schema(name: str) -> dict[str, Any]:
