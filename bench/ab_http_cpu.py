@@ -22,7 +22,6 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-BODIES = REPO / "bench" / "side_by_side.py"
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -36,7 +35,7 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def one(tree: Path, port: int, directory: Path, lua: Path) -> tuple[int, float, float]:
+def one(tree: Path, port: int, directory: Path, lua: Path) -> tuple[int, float, float, str]:
     db = directory / f"ab-{port}.sqlite3"
     server = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port",
                                str(port), "--workers", "2", "--db", f"sqlite:///{db}", "--log-level", "warning"],
@@ -55,8 +54,8 @@ def one(tree: Path, port: int, directory: Path, lua: Path) -> tuple[int, float, 
         pids = [server.pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
                                                               text=True).stdout.split()]
         before = cpu_seconds(pids)
-        out = subprocess.run(["wrk", "-t2", "-c32", "-d5s", "-s", str(lua), url], capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run(["wrk", "-t2", "-c32", "-d5s", "--latency", "-s", str(lua), url], capture_output=True,
+                             text=True, check=True).stdout
         used = cpu_seconds(pids) - before
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -64,7 +63,9 @@ def one(tree: Path, port: int, directory: Path, lua: Path) -> tuple[int, float, 
     if "Non-2xx" in out or "Socket errors" in out:
         raise SystemExit(f"errors under load:\n{out}")
     n = int(re.search(r"(\d+) requests in", out)[1])  # type: ignore[index]
-    return n, float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]), used / n * 1e6  # type: ignore[index]
+    p99 = re.search(r"^\s*99(?:\.0+)?%\s+(\S+)\s*$", out, re.M)
+    return (n, float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]), used / n * 1e6,  # type: ignore[index]
+            p99[1] if p99 else "?")
 
 
 def main() -> None:
@@ -81,10 +82,10 @@ def main() -> None:
         figures: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
         for index in range(rounds):
             for offset, (side, tree) in enumerate((("before", base), ("after", REPO))):
-                n, rate, cpu = one(tree, 18_900 + 10 * index + offset, directory, lua)
+                n, rate, cpu, p99 = one(tree, 18_900 + 10 * index + offset, directory, lua)
                 figures[side].append((rate, cpu))
-                print(f"round {index + 1} {side}: {n:,} requests, {rate:,.0f}/s, {cpu:,.0f} µs CPU per request",
-                      flush=True)
+                print(f"round {index + 1} {side}: {n:,} requests, {rate:,.0f}/s, p99 {p99}, {cpu:,.0f} µs CPU per "
+                      "request", flush=True)
         for side, rows in figures.items():
             rates, cpus = sorted(r for r, _ in rows), sorted(c for _, c in rows)
             print(f"{side}: median {rates[len(rates) // 2]:,.0f}/s, {cpus[len(cpus) // 2]:,.0f} µs CPU per request")
