@@ -51,6 +51,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -233,7 +234,7 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 request = function()
   i = i %% #bodies + 1
-  return wrk.format(nil, "/v1/decisions", nil, bodies[i])
+  return wrk.format(nil, wrk.path, nil, bodies[i])
 end
 """
 
@@ -246,10 +247,10 @@ def _duration_ms(text: str) -> float:
     return value * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[unit]
 
 
-def wrk_phase(port: int, clients: int, seconds: float, lua: Path) -> dict[str, Any]:
+def wrk_phase(port: int, clients: int, seconds: float, lua: Path, path: str = "/v1/decisions") -> dict[str, Any]:
     threads = min(clients, 2)
     command = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{int(seconds)}s", "--latency", "--timeout", "5s",
-               "-s", str(lua), f"http://{HOST}:{port}/v1/decisions"]
+               "-s", str(lua), f"http://{HOST}:{port}{path}"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
     latency = dict(re.findall(r"^\s*(50|99)(?:\.0+)?%\s+(\S+)\s*$", done, re.M))
     if "50" not in latency or "99" not in latency:
@@ -263,10 +264,11 @@ def wrk_phase(port: int, clients: int, seconds: float, lua: Path) -> dict[str, A
             "p50_ms": _duration_ms(latency["50"]), "p99_ms": _duration_ms(latency["99"]), "generator": "wrk"}
 
 
-async def _httpx_phase(port: int, clients: int, seconds: float, max_requests: int) -> dict[str, Any]:
+async def _httpx_phase(port: int, clients: int, seconds: float, max_requests: int, path: str,
+                       texts: Sequence[str]) -> dict[str, Any]:
     import httpx
 
-    bodies = [body.encode() for body in request_bodies()]
+    bodies = [body.encode() for body in texts]
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     deadline = time.perf_counter() + seconds
@@ -278,7 +280,7 @@ async def _httpx_phase(port: int, clients: int, seconds: float, max_requests: in
             body = bodies[issued % len(bodies)]
             issued += 1
             start = time.perf_counter()
-            response = await http.post("/v1/decisions", content=body, headers={"content-type": "application/json"})
+            response = await http.post(path, content=body, headers={"content-type": "application/json"})
             latencies.append((time.perf_counter() - start) * 1e3)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
@@ -292,38 +294,39 @@ async def _httpx_phase(port: int, clients: int, seconds: float, max_requests: in
             "p99_ms": percentile(latencies, 0.99), "generator": "python asyncio+httpx"}
 
 
-def httpx_phase(port: int, clients: int, seconds: float) -> dict[str, Any]:
-    return asyncio.run(_httpx_phase(port, clients, seconds, max_requests=int(seconds * 5000)))
+def httpx_phase(port: int, clients: int, seconds: float, path: str = "/v1/decisions",
+                texts: Sequence[str] | None = None) -> dict[str, Any]:
+    return asyncio.run(_httpx_phase(port, clients, seconds, int(seconds * 5000), path,
+                                    request_bodies() if texts is None else texts))
 
 
-class Server:
-    """``hojo serve`` on a free loopback port with a fresh SQLite store, for one worker count."""
+class Served:
+    """A server process of the bench on a free loopback port, in its own session (stopped with its workers)."""
 
-    def __init__(self, workers: int, directory: Path, label: str = "", env: Mapping[str, str] | None = None) -> None:
-        self.workers, self.port = workers, free_port()
-        self.db = directory / f"load-{workers}w{label}.sqlite3"
-        self.log = (directory / f"server-{workers}w{label}.log").open("w")
-        self.process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("hojo")), "serve", "--host", HOST, "--port", str(self.port), "--db", f"sqlite:///{self.db}",
-             "--workers", str(workers), "--log-level", "warning"],
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-            env={**{k: v for k, v in os.environ.items() if k != "HOJO_SIGNING_KEY_FILE"}, **(env or {})})
+    name = "server"
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def __init__(self, command: Sequence[str], workers: int, log: Path, env: Mapping[str, str] | None = None,
+                 port: int | None = None, cwd: Path | None = None) -> None:
+        self.workers, self.port = workers, port or free_port()
+        self.log = log.open("w")
+        self.process = subprocess.Popen(list(command), stdout=self.log, stderr=subprocess.STDOUT, cwd=cwd,
+                                        start_new_session=True, env=dict(env if env is not None else os.environ))
+
+    def wait_ready(self, timeout: float = 60, path: str = "/healthz") -> None:
         import httpx
 
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"hojo serve exited with {self.process.returncode}; see {self.log.name}")
+                raise SystemExit(f"{self.name} exited with {self.process.returncode}; see {self.log.name}")
             try:
-                if httpx.get(f"http://{HOST}:{self.port}/healthz", timeout=1).status_code == 200:
-                    time.sleep(1.5 if self.workers > 1 else 0.2)  # let every worker finish loading the rules
+                if httpx.get(f"http://{HOST}:{self.port}{path}", timeout=1).status_code < 500:
+                    time.sleep(1.5 if self.workers > 1 else 0.2)  # let every worker finish loading
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
-        raise SystemExit(f"hojo serve did not answer within {timeout} s")
+        raise SystemExit(f"{self.name} did not answer within {timeout} s")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -334,6 +337,23 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
         self.log.close()
+
+
+class Server(Served):
+    """``hojo serve`` on a free loopback port with a fresh SQLite store (or the PostgreSQL ``db_url``)."""
+
+    name = "hojo serve"
+
+    def __init__(self, workers: int, directory: Path, label: str = "", env: Mapping[str, str] | None = None,
+                 db_url: str | None = None) -> None:
+        self.db = directory / f"load-{workers}w{label}.sqlite3"
+        self.db_url = db_url or f"sqlite:///{self.db}"
+        port = free_port()
+        super().__init__([str(Path(sys.executable).with_name("hojo")), "serve", "--host", HOST, "--port", str(port),
+                          "--db", self.db_url, "--workers", str(workers), "--log-level", "warning"],
+                         workers, directory / f"server-{workers}w{label}.log",
+                         {**{k: v for k, v in os.environ.items() if k != "HOJO_SIGNING_KEY_FILE"}, **(env or {})},
+                         port=port)
 
 
 #: worker counts of ``hojo serve`` (2 workers bind an IPPROTO_TCP socket, so connections get TCP_NODELAY)
@@ -390,6 +410,140 @@ def run_http(servers: Sequence[int], client_counts: Sequence[int], seconds: floa
         if raw and raw.exists():
             summarize_collapsed(raw, raw.with_name(f"server-{workers}w-py-spy-summary.txt"))
             raw.unlink()  # the summary is what is kept
+    return out
+
+
+def _checked_store(db_url: str, answered: int, label: str) -> dict[str, Any]:
+    """Every answered decision is in the log and the chain verifies (else the run aborts)."""
+    store = open_store(db_url)
+    try:
+        rows = store.count()
+        paths = Paths()
+        chain = DecisionService(Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds), store,
+                                paths).auditor.verify()
+    finally:
+        store.close()
+    if rows < answered or not chain["ok"]:
+        raise SystemExit(f"{label}: {answered} answered 200 but the store holds {rows} rows, chain {chain}")
+    return {"store_rows": rows, "chain_ok": chain["ok"]}
+
+
+def _fresh_postgres(url: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty database on the server of ``url`` (so the log starts at 0), and how to drop it."""
+    import psycopg
+
+    name = f"hojo_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    fresh_url = urlsplit(url)._replace(path=f"/{name}").geturl()
+
+    def drop() -> None:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    return fresh_url, drop
+
+
+def openfisca_bodies() -> list[str]:
+    import openfisca_healthup
+
+    return [json.dumps(openfisca_healthup.calculate_body(facts), separators=(",", ":")) for facts in fact_sets()]
+
+
+def run_http_goal(seconds: float, directory: Path, generator: str, postgres: str | None,
+                  workers: int = 2, clients: int = 32) -> dict[str, Any]:
+    """The issue's HTTP goal, side by side at ``workers`` workers and ``clients`` clients, one after another:
+
+    the bare ASGI ceiling (``bench/ceiling.py``: a JSON echo on ``service.web.server.run``, the settings hojo is
+    served with), the same echo as a bare FastAPI app, hojo on SQLite, hojo on PostgreSQL (a fresh database on
+    ``postgres``), and OpenFisca's own web API (``openfisca serve``, gunicorn, the bench's country package).
+    """
+    bodies_file = directory / "bodies.jsonl"
+    bodies_file.write_text("\n".join(request_bodies()) + "\n", encoding="utf-8")
+    of_file = directory / "openfisca-bodies.jsonl"
+    of_file.write_text("\n".join(openfisca_bodies()) + "\n", encoding="utf-8")
+    lua, of_lua = directory / "bodies.lua", directory / "openfisca-bodies.lua"
+    lua.write_text(WRK_LUA % bodies_file, encoding="utf-8")
+    of_lua.write_text(WRK_LUA % of_file, encoding="utf-8")
+
+    def load(port: int, path: str = "/v1/decisions", openfisca: bool = False) -> dict[str, Any]:
+        if generator == "wrk":
+            return wrk_phase(port, clients, seconds, of_lua if openfisca else lua, path)
+        return httpx_phase(port, clients, seconds, path, openfisca_bodies() if openfisca else None)
+
+    def warm(port: int, path: str = "/v1/decisions", openfisca: bool = False) -> int:
+        if generator == "wrk":
+            done = wrk_phase(port, clients, 2, of_lua if openfisca else lua, path)
+        else:
+            done = httpx_phase(port, clients, 2, path, openfisca_bodies() if openfisca else None)
+        return int(done["requests"] - done["non_2xx"])
+
+    python = str(Path(sys.executable))
+    out: dict[str, Any] = {"workers": workers, "clients": clients, "seconds": seconds}
+    for key, app in (("http_ceiling", "echo"), ("http_ceiling_fastapi", "fastapi_echo")):
+        port = free_port()
+        echo = Served([python, str(BENCH / "ceiling.py"), str(port), str(workers), app], workers,
+                      directory / f"ceiling-{app}.log", port=port)
+        echo.name = f"bench/ceiling.py {app}"
+        try:
+            echo.wait_ready(path="/v1/decisions")
+            say(f"http goal: {app} ceiling, {workers} workers, {clients} clients, {seconds:.0f} s")
+            warm(port)
+            out[key] = {"app": app, **load(port)}
+        finally:
+            echo.stop()
+        if out[key]["non_2xx"] or out[key]["socket_errors"]:
+            raise SystemExit(f"the {app} ceiling answered errors: {out[key]}")
+    stores: list[tuple[str, str | None, Callable[[], None] | None]] = [("sqlite", None, None)]
+    if postgres:
+        fresh, drop = _fresh_postgres(postgres)
+        stores.append(("postgresql", fresh, drop))
+    else:
+        say("http goal: no --postgres URL (or HOJO_BENCH_POSTGRES): hojo on PostgreSQL not measured")
+    for label, db_url, drop in stores:
+        try:
+            server = Server(workers, directory, f"-goal-{label}", db_url=db_url)
+            try:
+                server.wait_ready()
+                say(f"http goal: hojo on {label}, {workers} workers, {clients} clients, {seconds:.0f} s")
+                answered = warm(server.port)
+                row = load(server.port)
+            finally:
+                server.stop()
+            answered += row["requests"] - row["non_2xx"]
+            row.update(_checked_store(server.db_url, answered, f"hojo on {label}"))
+            row["over_ceiling"] = row["per_second"] / out["http_ceiling"]["per_second"]
+            row["over_fastapi_echo"] = row["per_second"] / out["http_ceiling_fastapi"]["per_second"]
+            row["goal_met"] = row["over_ceiling"] >= 0.4 and row["p99_ms"] <= 25
+            out[f"hojo_{label}"] = row
+        finally:
+            if drop is not None:
+                drop()
+    port = free_port()
+    openfisca = Served([str(Path(sys.executable).with_name("openfisca")), "serve", "--country-package",
+                        "openfisca_healthup", "--port", str(port), "--workers", str(workers)], workers,
+                       directory / "openfisca-serve.log", env={**os.environ, "PYTHONPATH": str(BENCH / "peers")},
+                       port=port, cwd=BENCH / "peers")
+    openfisca.name = "openfisca serve"
+    try:
+        openfisca.wait_ready(path="/spec")
+        import httpx
+
+        _, decider, rv = hojo_setup()
+        for facts, body in list(zip(fact_sets(), openfisca_bodies(), strict=True))[:5]:  # it answers hojo's figures
+            got = httpx.post(f"http://{HOST}:{port}/calculate", content=body,
+                             headers={"content-type": "application/json"}, timeout=10).json()["municipalities"]["m"]
+            hojo = {"eligible": got["eligible"]["2024"], "amount_yen": int(got["amount_yen"]["2024"])}
+            decided = decider.decide(rv, decider.validate_facts(rv, facts))
+            expected = {"eligible": decided["eligible"], "amount_yen": decided["amount_yen"]}
+            if hojo != expected:
+                raise SystemExit(f"OpenFisca's web API answered {hojo} for {facts}, hojo {expected}")
+        say(f"http goal: OpenFisca web API (openfisca serve), {workers} workers, {clients} clients, {seconds:.0f} s")
+        warm(port, "/calculate", openfisca=True)
+        out["openfisca_web_api"] = {"server": "openfisca serve (gunicorn sync workers, Flask)",
+                                    **load(port, "/calculate", openfisca=True)}
+    finally:
+        openfisca.stop()
     return out
 
 
@@ -761,6 +915,40 @@ def table(results: Mapping[str, Any]) -> str:
                 lines.append(f"target: ≥ 1,000 decisions/s with p99 ≤ 25 ms at 32 clients on 2 cores, 2 workers: "
                              f"{'met' if met else 'missed'} ({row['per_second']:,.0f}/s, p99 {row['p99_ms']:.1f} ms)")
         lines.append("")
+    if results.get("http_goal"):
+        g, ceiling = results["http_goal"], results["http_ceiling"]
+        lines += [f"HTTP goal (issue 16): {g['workers']} workers, {g['clients']} clients, {g['seconds']:.0f} s each, "
+                  "one after another; uvicorn + httptools + uvloop (service/web/server.py) for all but OpenFisca", "",
+                  "| server | what answers | requests | per second | p50 ms | p99 ms | errors | ÷ ceiling "
+                  "| ÷ FastAPI echo | in store, chain |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+        rows = [("ceiling", "bare ASGI JSON echo (bench/ceiling.py)", ceiling),
+                ("FastAPI echo", "one async route echoing the JSON (context)", g["http_ceiling_fastapi"])]
+        rows += [(f"hojo serve, {name}", "POST /v1/decisions, recorded durably", g[f"hojo_{name}"])
+                 for name in ("sqlite", "postgresql") if f"hojo_{name}" in g]
+        if "openfisca_web_api" in g:
+            rows.append(("openfisca serve", "POST /calculate (gunicorn sync workers, no keep-alive)",
+                         g["openfisca_web_api"]))
+        for name, what, row in rows:
+            stored = f"{row['store_rows']:,}, {'ok' if row['chain_ok'] else 'BROKEN'}" if "store_rows" in row else "—"
+            lines.append(f"| {name} | {what} | {row['requests']:,} | {row['per_second']:,.0f} | {row['p50_ms']:.2f} "
+                         f"| {row['p99_ms']:.2f} | {row['non_2xx'] + row['socket_errors']} "
+                         f"| {row['per_second'] / ceiling['per_second']:.3f} "
+                         f"| {row['per_second'] / g['http_ceiling_fastapi']['per_second']:.3f} | {stored} |")
+        lines.append("")
+        for name in ("sqlite", "postgresql"):
+            row = g.get(f"hojo_{name}")
+            if row is None:
+                lines.append(f"target: hojo ≥ 0.4 × the bare ceiling with p99 ≤ 25 ms on {name}: not measured")
+                continue
+            lines.append(f"target: hojo ≥ 0.4 × the bare ceiling with p99 ≤ 25 ms on {name}: "
+                         f"{'met' if row['goal_met'] else 'missed'} (ratio {row['over_ceiling']:.3f}, "
+                         f"{row['over_fastapi_echo']:.3f} of the FastAPI echo; p99 {row['p99_ms']:.1f} ms)")
+        if "openfisca_web_api" in g and "hojo_sqlite" in g:
+            lines.append(f"hojo (SQLite) ÷ OpenFisca's web API: "
+                         f"{g['hojo_sqlite']['per_second'] / g['openfisca_web_api']['per_second']:.2f}× the "
+                         "throughput")
+        lines.append("")
     if results.get("evidence"):
         e = results["evidence"]
         lines += [f"Evidence (issue 12): POST /v1/decisions, 2 workers, 32 clients, {e['seconds']:.0f} s per run, "
@@ -835,6 +1023,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-n", type=int, help="hojo batch of this many 後期 premiums (default 1,000,000, "
                                                     "quick 100,000)")
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--postgres", default=os.environ.get("HOJO_BENCH_POSTGRES"),
+                        help="a PostgreSQL URL on which a fresh database is made for hojo's HTTP goal run, then "
+                             "dropped (default HOJO_BENCH_POSTGRES; none: PostgreSQL is not measured)")
     parser.add_argument("--out", type=Path, help="also write the results as JSON to this file")
     parser.add_argument("--profile", type=Path, help="write profiles here: pyinstrument (in-process, replay "
                                                       "jobs=1) and py-spy (hojo serve, 1 and 2 workers, 32 clients)")
@@ -857,6 +1048,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="hojo-bench-") as tmp:
         if "http" not in args.skip:
             results["http"] = run_http(SERVERS, [1, 8, 32], seconds, Path(tmp), generator, args.profile)
+            goal = run_http_goal(seconds, Path(tmp), generator, args.postgres)
+            results["http_ceiling"] = goal.pop("http_ceiling")
+            results["http_goal"] = goal
         if "replay" not in args.skip:
             results["replay"] = run_replay(replay_n, Path(tmp))
         if "evidence" not in args.skip:

@@ -26,9 +26,8 @@ def _print_json(value: Any, stream: Any = None) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from .kernel.logs import LEVELS, configure, log_config
+    from .web import server
 
     if args.log_level not in LEVELS:  # argparse does not check a default taken from HOJO_LOG_LEVEL
         print(f"hojo serve: HOJO_LOG_LEVEL={args.log_level!r}: use one of {', '.join(LEVELS)}", file=sys.stderr)
@@ -43,29 +42,16 @@ def _serve(args: argparse.Namespace) -> int:
         redacted_url(os.environ.get("HOJO_DB", default_db_url())), args.workers)
     logging_options = {"log_config": log_config(args.log_level), "log_level": args.log_level, "access_log": False}
     if args.workers <= 1:
-        uvicorn.run("service.api.app:app_from_env", factory=True, host=args.host, port=args.port, **logging_options)
+        server.run("service.api.app:app_from_env", args.host, args.port, **logging_options)
         return 0
-    import socket
     import tempfile
-
-    from uvicorn.supervisors import Multiprocess
 
     with tempfile.TemporaryDirectory(prefix="hojo-metrics-") as metrics_dir:
         # Set before any worker starts (and so before any imports prometheus_client): each worker keeps its
         # counters in a file here, and /metrics on any worker adds up all of them. A fresh folder per serve,
         # removed at exit, so counts never carry over from an earlier run.
         os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", metrics_dir)
-        # uvicorn binds a multi-worker socket with protocol 0, so asyncio never sets TCP_NODELAY on its
-        # connections and every response waits ~40 ms for a delayed ACK (measured: bench/RESULTS.md). Bound
-        # here as IPPROTO_TCP, the workers' connections get TCP_NODELAY like a single worker's.
-        config = uvicorn.Config("service.api.app:app_from_env", factory=True, host=args.host, port=args.port,
-                                workers=args.workers, **logging_options)
-        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((args.host, args.port))
-        sock.set_inheritable(True)
-        Multiprocess(config, sockets=[sock]).run()
+        server.run("service.api.app:app_from_env", args.host, args.port, args.workers, **logging_options)
     return 0
 
 

@@ -96,6 +96,25 @@ class DecisionService:
         its ``decision_id`` names no record.
         ``with_what_if``: add the ``what_if`` reasons (about as much CPU again as the decision itself).
         """
+        decision, facts, rv = self._decided(request, requested_by)
+        # what_if is part of the answer, not of the record: recomputed from the record when it is read again.
+        changes = what_if(self.decider, rv, facts, decision) if with_what_if else []
+        if not record:
+            return {**decision, "what_if": changes, "recorded": False}
+        self.store.append(decision, facts, rv.text)
+        self._recorded(rv, decision)
+        return {**decision, "what_if": changes}
+
+    async def decide_async(self, request: Any, requested_by: str = "cli", with_what_if: bool = True) -> dict[str, Any]:
+        """:meth:`decide` on an event loop: decided inline, then the durable append awaited (the store's writer
+        thread commits it with whatever else is queued), so a request holds no thread while its record is written."""
+        decision, facts, rv = self._decided(request, requested_by)
+        changes = what_if(self.decider, rv, facts, decision) if with_what_if else []
+        await self.store.append_async(decision, facts, rv.text)
+        self._recorded(rv, decision)
+        return {**decision, "what_if": changes}
+
+    def _decided(self, request: Any, requested_by: str) -> tuple[dict[str, Any], dict[str, Any], Any]:
         problems = problems_of(self._envelope, request)
         if problems:
             raise InvalidRequestError("申請の形式に誤りがあります", "the application is malformed",
@@ -105,15 +124,11 @@ class DecisionService:
         body = self.decider.decide(rv, facts)
         body.update(decision_id=str(uuid.uuid4()), fiscal_year=request["fiscal_year"], explanation=EXPLANATION,
                     decided_at=datetime.now(UTC).isoformat(timespec="microseconds"), requested_by=requested_by)
-        decision = {key: body[key] for key in _FIELD_ORDER}
-        # what_if is part of the answer, not of the record: recomputed from the record when it is read again.
-        changes = what_if(self.decider, rv, facts, decision) if with_what_if else []
-        if not record:
-            return {**decision, "what_if": changes, "recorded": False}
-        self.store.append(decision, facts, rv.text)
-        metrics.count_decision(rv.program, request["fiscal_year"], rv.version, decision["eligible"])
+        return {key: body[key] for key in _FIELD_ORDER}, facts, rv
+
+    def _recorded(self, rv: Any, decision: dict[str, Any]) -> None:
+        metrics.count_decision(rv.program, decision["fiscal_year"], rv.version, decision["eligible"])
         self.notary.appended()
-        return {**decision, "what_if": changes}
 
     def get(self, decision_id: str) -> dict[str, Any]:
         """The stored decision, its facts and log entry, ``integrity`` (what checking it just found) and, for a

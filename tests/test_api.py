@@ -74,13 +74,15 @@ def test_store_write_failure_is_503_and_records_nothing(
     before = stored_ids(db_path)
     attempted: list[str] = []
 
-    def failing_append(decision: dict[str, Any], facts: dict[str, Any], rule_text: str) -> dict[str, Any]:
+    async def failing_append(decision: dict[str, Any], facts: dict[str, Any], rule_text: str,
+                             **options: Any) -> dict[str, Any]:
         attempted.append(decision["decision_id"])
         raise StoreError("判定を記録できなかったため、判定結果は返せません",
                          "the decision could not be recorded, so it is not answered: disk I/O error",
                          code="store_write_failed")
 
-    monkeypatch.setattr(app.state.service.store, "append", failing_append)
+    # The route awaits the store's writer thread (append_async); the CLI's path (append) is covered by test_cli.
+    monkeypatch.setattr(app.state.service.store, "append_async", failing_append)
     response = client.post("/v1/decisions", json=REQUEST)
 
     assert response.status_code == 503

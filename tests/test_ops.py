@@ -209,10 +209,11 @@ def test_an_unexpected_fault_is_a_500_with_its_request_id_logged_at_error(tmp_pa
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     app = create_app(db_url=f"sqlite:///{tmp_path / 'fault.sqlite3'}")
     with TestClient(app, raise_server_exceptions=False) as c:
-        def broken(*_: object, **__: object) -> None:
+        async def broken(*_: object, **__: object) -> None:
             raise RuntimeError("a fault with secret-ish detail")
 
-        monkeypatch.setattr(c.app.state.service, "decide", broken)  # type: ignore[attr-defined]
+        # the route decides on the event loop (DecisionService.decide_async)
+        monkeypatch.setattr(c.app.state.service, "decide_async", broken)  # type: ignore[attr-defined]
         answer = c.post("/v1/decisions", headers={"x-request-id": "fault-0001"},
                         json={"program": PROGRAM, "fiscal_year": 2024, "facts": ELIGIBLE})
     assert answer.status_code == 500 and answer.json()["error"]["code"] == "internal_error"

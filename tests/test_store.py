@@ -6,10 +6,12 @@ Every expected hash here is recomputed with ``hashlib`` and ``json`` directly, n
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,8 @@ from service.decisions import DecisionService
 from service.kernel.config import Paths
 from service.kernel.errors import StoreError
 from service.rulebook.registry import Rulebook
-from service.store import SqliteStore, open_store
+from service.store import SqliteStore, open_store, verify_chain
+from service.store.sql import _Pending
 
 REPO = Path(__file__).resolve().parent.parent
 GENESIS = "0" * 64
@@ -305,3 +308,46 @@ def test_other_urls_are_refused(url: str, tmp_path: Path, monkeypatch: pytest.Mo
 def test_url_without_a_path_is_refused(url: str) -> None:
     with pytest.raises(StoreError):
         open_store(url).close()
+
+
+def test_an_awaited_append_that_sqlite_refuses_fails_with_store_error(store: SqliteStore, db_path: Path) -> None:
+    store._db.execute("PRAGMA query_only=ON")  # SQLite itself refuses the write, in the writer thread
+
+    async def two_requests() -> list[Any]:
+        return list(await asyncio.gather(store.append_async(a_decision("d-a"), FACTS, "rule text"),
+                                         store.append_async(a_decision("d-b"), FACTS, "rule text"),
+                                         return_exceptions=True))
+
+    failed = asyncio.run(two_requests())
+    assert [type(f) for f in failed] == [StoreError, StoreError]
+    assert {f.code for f in failed} == {"store_write_failed"}
+    assert raw_rows(db_path) == []
+
+
+def test_an_awaited_append_after_close_fails_with_store_error(store: SqliteStore, db_path: Path) -> None:
+    store.close()
+    with pytest.raises(StoreError):
+        asyncio.run(store.append_async(a_decision("d-closed"), FACTS, "rule text"))
+    assert raw_rows(db_path) == []
+
+
+def test_processes_sharing_the_file_take_turns_by_a_lock_beside_it(store: SqliteStore, db_path: Path) -> None:
+    """While one connection holds the writers' turn, another's append waits for it (in the kernel, not in
+    SQLite's busy handler) and then goes in after, on the same chain."""
+    other = SqliteStore(str(db_path))
+    try:
+        assert (db_path.parent / f"{db_path.name}-writer.lock").exists()
+        done = threading.Event()
+        with store._exclusive():
+            waiting = threading.Thread(target=lambda: (other.append(a_decision("d-waits"), FACTS, "rule text"),
+                                                       done.set()))
+            waiting.start()
+            assert not done.wait(0.3)  # it waits for the turn
+            with store._lock:
+                store._write_locked([_Pending(a_decision("d-holds"), FACTS, "rule text", "decision")])
+        waiting.join(timeout=30)
+        assert done.is_set()
+        assert [row[1] for row in raw_rows(db_path)] == ["d-holds", "d-waits"]
+        assert verify_chain(store.rows())["ok"]
+    finally:
+        other.close()

@@ -7,6 +7,7 @@ Tampering is done with the backend's own SQL, as someone with database access wo
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import threading
@@ -301,3 +302,37 @@ def test_threads_sharing_one_store_are_group_committed_into_one_chain(store: Sql
     result = verify_chain(store.rows())
     assert result["ok"] and result["checked"] == 400
     assert 1 <= commits <= 400
+
+
+def test_awaited_appends_are_group_committed_by_the_writer_thread(store: SqlStore,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """64 requests on one event loop await their records (``append_async``, as POST /v1/decisions does) while
+    a thread appends synchronously (as the CLI does): every record kept, one chain, each caller told its own
+    entry, and fewer commits than records (the writer takes whatever queued while it was committing)."""
+    commits = 0
+    real = store._execute
+
+    def counting(statement: str, params: tuple[Any, ...] = ()) -> Any:
+        nonlocal commits
+        commits += statement == "COMMIT"
+        return real(statement, params)
+
+    monkeypatch.setattr(store, "_execute", counting)
+    beside: list[dict[str, Any]] = []
+    thread = threading.Thread(target=lambda: beside.extend(
+        store.append(a_decision(9000 + n), FACTS, "rule text") for n in range(16)))
+
+    async def requests() -> list[dict[str, Any]]:
+        thread.start()
+        return list(await asyncio.gather(*(store.append_async(a_decision(n), {**FACTS, "insured_count": n},
+                                                              "rule text") for n in range(1, 65))))
+
+    awaited = asyncio.run(requests())
+    thread.join(timeout=60)
+    assert sorted(e["seq"] for e in awaited + beside) == list(range(1, 81))
+    by_id = {row.record_id: row for row in store.rows()}
+    for n, entry in enumerate(awaited, 1):  # each awaiting request got its own record's entry
+        assert by_id[f"d-{n:04d}"].entry() == entry
+    result = verify_chain(store.rows())
+    assert result["ok"] and result["checked"] == 80, result["first_broken"]
+    assert 1 <= commits < 80

@@ -27,7 +27,8 @@ from openfisca_core.simulations import SimulationBuilder
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 from openfisca_core.variables import Variable
 
-__all__ = ["CATEGORIES", "build_system", "decide_batch", "decide_one", "entity_input"]
+__all__ = ["CATEGORIES", "CountryTaxBenefitSystem", "build_system", "calculate_body", "decide_batch", "decide_one",
+           "entity_input"]
 
 CATEGORIES = ("1", "2", "3", "4", "5")
 #: 事業区分 → the scale of its reference amount (①, ② → 基準額①; ③-⑤ → 基準額②)
@@ -162,13 +163,20 @@ class amount_yen(Variable):  # noqa: N801
         return np.floor(basis * rate)
 
 
+class CountryTaxBenefitSystem(TaxBenefitSystem):
+    """The system as a country package: what ``openfisca serve --country-package openfisca_healthup`` loads
+    (bench/run serves it with OpenFisca's own web API, beside ``hojo serve``)."""
+
+    def __init__(self) -> None:
+        super().__init__([Municipality])
+        self.parameters = ParameterNode("", data=PARAMETERS)
+        for variable in [*INPUTS, eligible, designation_cap_count, model_project_addition_requirements,
+                         category_reference_amounts, model_project_addition, cap_yen, amount_yen]:
+            self.add_variable(variable)
+
+
 def build_system() -> TaxBenefitSystem:
-    system = TaxBenefitSystem([Municipality])
-    system.parameters = ParameterNode("", data=PARAMETERS)
-    for variable in [*INPUTS, eligible, designation_cap_count, model_project_addition_requirements,
-                     category_reference_amounts, model_project_addition, cap_yen, amount_yen]:
-        system.add_variable(variable)
-    return system
+    return CountryTaxBenefitSystem()
 
 
 def entity_input(facts: Mapping[str, Any]) -> dict[str, Any]:
@@ -215,3 +223,12 @@ def decide_batch(system: TaxBenefitSystem, applications: Sequence[Mapping[str, A
         simulation.set_input(name, year, np.array(values))
     eligible_, cap, amount = (simulation.calculate(name, year) for name in ("eligible", "cap_yen", "amount_yen"))
     return [_result(e, c, a) for e, c, a in zip(eligible_, cap, amount, strict=True)]
+
+
+def calculate_body(facts: Mapping[str, Any], fiscal_year: int = 2024) -> dict[str, Any]:
+    """The ``POST /calculate`` body of OpenFisca's web API for one application: the inputs, and the three
+    figures to compute (``null``)."""
+    year = str(fiscal_year)
+    entity: dict[str, Any] = {name: {year: value} for name, value in entity_input(facts).items()}
+    entity.update({name: {year: None} for name in ("eligible", "cap_yen", "amount_yen")})
+    return {"municipalities": {"m": entity}}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -84,6 +85,10 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The store's writer thread releases the GIL around every SQLite call and must get it back while the
+        # event loop decides (CPU): at the default 5 ms switch interval each call of a group commit could
+        # wait that long. 0.5 ms keeps a commit's turn short (bench/RESULTS.md).
+        sys.setswitchinterval(0.0005)
         rulebook = load_rulebook(paths)  # the compiled cache when every input file is unchanged
         store = open_store(db_url or default_db_url())
         notary = Notary.from_env(store) if signing_key_file is None else Notary(
@@ -111,7 +116,10 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
             notary.stop()
             store.close()
 
+    # FastAPI's own OpenTelemetry hooks are off: hojo's figures are its Prometheus metrics, and the hooks'
+    # check for a configured provider read os.environ three times per request (bench/RESULTS.md).
     app = FastAPI(title="hojo 補助", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  telemetry={"tracing": False, "metrics": False, "logs": False},
                   description="Rules-as-code decisions for Japanese public health-insurance subsidies. "
                               "日本の公的医療保険の補助金・交付金の判定サービス。")
     def schema(name: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from ..kernel.errors import DecisionNotFoundError
-from ..web.auth import ANYONE, AUDIT, Principal, require
+from ..web.auth import ANYONE, AUDIT, Principal, require, require_on_loop
 from ..web.body import json_body
 
 __all__ = ["router"]
@@ -25,15 +25,18 @@ def router(application_schema: dict[str, Any], decision_schema: dict[str, Any]) 
                                              "content": {"application/json": {"schema": application_schema}}}},
               responses={200: {"content": {"application/json": {"schema": decision_schema}}},
                          404: _ERROR, 422: _ERROR, 503: _ERROR})
-    def decide(request: Request, body: Annotated[Any, Depends(json_body)],
-               principal: Annotated[Principal, Depends(require(*ANYONE))],
-               what_if: Annotated[bool, Query(description="add what would change the decision")] = True,
-               ) -> JSONResponse:
+    async def decide(request: Request, body: Annotated[Any, Depends(json_body)],
+                     principal: Annotated[Principal, Depends(require_on_loop(*ANYONE))],
+                     what_if: Annotated[bool, Query(description="add what would change the decision")] = True,
+                     ) -> JSONResponse:
         """Decide eligibility and the amount in exact yen, record the decision, and return it with reasons.
 
         ``what_if`` (default true) adds what would change the decision, each re-decided; false skips it.
         """
-        decision = request.app.state.service.decide(body, requested_by=principal.name, with_what_if=what_if)
+        # On the event loop, no thread-pool hand-off: the decision is CPU-bound and short, and its durable
+        # append is awaited while the store's writer commits it with the other requests' records.
+        decision = await request.app.state.service.decide_async(body, requested_by=principal.name,
+                                                                with_what_if=what_if)
         request.state.program, request.state.decision_id = decision["program"], decision["decision_id"]
         # Serialised once, directly: FastAPI's generic encoder walks every reason of a large decision again.
         return JSONResponse(decision)

@@ -60,5 +60,6 @@ class PostgresStore(SqlStore):
         return bool(self._db.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
 
     def close(self) -> None:
+        self._stop_writer()
         with self._lock:
             self._db.close()

@@ -7,10 +7,13 @@ Every statement is written once, here, with ``?`` placeholders.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from time import perf_counter
 from typing import Any
@@ -19,7 +22,7 @@ from ..kernel import metrics
 from ..kernel.canonical import canonical_json, sha256_hex
 from ..kernel.errors import DecisionNotFoundError, StoreError
 from ..kernel.merkle import leaf_hash, node_hash
-from .base import GENESIS_HASH, LogRow, Query, chain_hash, record_body, record_kind
+from .base import GENESIS_HASH, LogRow, Query, chain_hash, record_kind
 
 __all__ = ["SqlStore", "schema_statements"]
 
@@ -81,6 +84,10 @@ class SqlStore:
         self._lock = threading.Lock()  # held while a transaction is open: one writer per process
         self._queue_lock = threading.Lock()
         self._queue: list[_Pending] = []
+        #: wakes the writer thread of ``append_async`` when a record is queued (or the store closes)
+        self._queued = threading.Condition(self._queue_lock)
+        self._writer: threading.Thread | None = None
+        self._closing = False
         #: rule texts this process knows the store holds (an INSERT per record would be wasted work)
         self._known_rules: set[str] = set()
 
@@ -92,6 +99,10 @@ class SqlStore:
 
     def _conn(self) -> Any:
         raise NotImplementedError
+
+    def _exclusive(self) -> AbstractContextManager[object]:
+        """Held around every write transaction, across processes; SQLite's replaces its busy-handler sleeps."""
+        return nullcontext()
 
     def _begin_write(self) -> None:
         raise NotImplementedError
@@ -122,7 +133,7 @@ class SqlStore:
     # -- writing ---------------------------------------------------------------------------------------
     def save_rule_version(self, sha256: str, program: str, version: int, path: str, content: str,
                           facts_schema: str = "") -> None:
-        with self._lock:
+        with self._lock, self._exclusive():
             try:
                 self._execute(self._insert_rule_version_sql(),
                               (sha256, program, version, path, content, facts_schema, datetime.now(UTC).isoformat(),
@@ -162,6 +173,55 @@ class SqlStore:
         metrics.observe_append(perf_counter() - started)
         return ticket.entry
 
+    async def append_async(self, decision: Mapping[str, Any], facts: Mapping[str, Any], rule_text: str,
+                           kind: str = "decision") -> dict[str, Any]:
+        """:meth:`append` for an event loop: the record is queued for this store's writer thread and awaited.
+
+        No thread is held per request: the writer commits everything queued while it was busy in one
+        transaction (the same group commit as :meth:`append`, whose callers it shares), and resolves each
+        record's future once that transaction is durable, or fails it with the :class:`StoreError`.
+        """
+        if record_kind(decision) != kind:
+            raise StoreError("記録の種類が本文と一致しません", f"a {kind!r} record whose body says "
+                             f"{record_kind(decision)!r}", code="store_kind_mismatch")
+        started = perf_counter()
+        ticket = _Pending(decision, facts, rule_text, kind, future=Future())
+        with self._queued:
+            if self._closing:
+                raise StoreError("記録先は閉じられています", "the store is closed", code="store_unavailable")
+            if self._writer is None:
+                self._writer = threading.Thread(target=self._write_queued, name="hojo-store-writer", daemon=True)
+                self._writer.start()
+            self._queue.append(ticket)
+            self._queued.notify()
+        assert ticket.future is not None
+        entry: dict[str, Any] = await asyncio.wrap_future(ticket.future)
+        metrics.observe_append(perf_counter() - started)
+        return entry
+
+    def _write_queued(self) -> None:
+        """The writer thread: commit whatever is queued, as one transaction, until the store closes."""
+        while True:
+            with self._queued:
+                while not self._queue and not self._closing:
+                    self._queued.wait()
+                if not self._queue:
+                    return
+            with self._lock:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                if batch:
+                    self._write(batch)
+
+    def _stop_writer(self) -> None:
+        """Let the writer commit what is queued, then end it (called by ``close`` before the connection goes)."""
+        with self._queued:
+            self._closing = True
+            self._queued.notify()
+            writer = self._writer
+        if writer is not None and writer is not threading.current_thread():
+            writer.join(timeout=30)
+
     def append_many(self, records: Sequence[tuple[Mapping[str, Any], Mapping[str, Any], str]],
                     kind: str = "decision") -> list[dict[str, Any]]:
         """Durably append ``(decision, facts, rule_text)`` records in one transaction, chained in order, and
@@ -178,6 +238,17 @@ class SqlStore:
 
     def _write(self, batch: list[_Pending]) -> None:
         """Write ``batch`` in one transaction, chained in order; mark every ticket done either way."""
+        with self._exclusive():
+            self._write_locked(batch)
+        for ticket in batch:
+            if ticket.future is not None:
+                if ticket.entry is None:
+                    ticket.future.set_exception(ticket.error or StoreError(
+                        "判定を記録できませんでした", "the record was not written", code="store_write_failed"))
+                else:
+                    ticket.future.set_result(ticket.entry)
+
+    def _write_locked(self, batch: list[_Pending]) -> None:
         entries = []
         try:
             self._begin_write()
@@ -192,12 +263,15 @@ class SqlStore:
                                    ticket.rule_text, "", decision["decided_at"], ""))
                     kept.add(decision["rules_sha256"])
                 seq += 1
-                digest = chain_hash(prev_hash, record_body(decision, ticket.facts))
+                facts_text = canonical_json(ticket.facts)
+                decision_text = canonical_json(decision)
+                # record_body(decision, facts) from the two column texts: the same bytes, serialised once
+                digest = chain_hash(prev_hash, f'{{"decision":{decision_text},"facts":{facts_text}}}')
                 self._execute(
                     f"INSERT INTO decisions({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (seq, ticket.kind, decision["decision_id"], decision["program"], decision["fiscal_year"],
                      decision["rules_version"], decision["rules_sha256"], decision["decided_at"],
-                     canonical_json(ticket.facts), canonical_json(decision), prev_hash, digest))
+                     facts_text, decision_text, prev_hash, digest))
                 entries.append({"seq": seq, "prev_hash": prev_hash, "hash": digest})
                 prev_hash = digest
             self._execute("COMMIT")
@@ -337,7 +411,7 @@ class SqlStore:
             last = self._read("SELECT seq FROM decisions ORDER BY seq DESC LIMIT 1")
             if not last or int(last[0][0]) <= size:
                 return size
-            with self._lock:
+            with self._lock, self._exclusive():
                 try:
                     self._begin_tree()
                     size = int(self._execute("SELECT coalesce(max(idx) + 1, 0) FROM log_tree WHERE level = 0"
@@ -411,7 +485,7 @@ class SqlStore:
 
     def save_tree_head(self, tree_size: int, head: Mapping[str, Any]) -> None:
         """Keep a signed tree head (idempotent: the first head of a size is kept)."""
-        with self._lock:
+        with self._lock, self._exclusive():
             try:
                 self._execute("INSERT INTO tree_heads(tree_size, head) VALUES (?, ?) "
                               "ON CONFLICT (tree_size) DO NOTHING", (tree_size, canonical_json(head)))
@@ -460,7 +534,7 @@ class SqlStore:
         if self.count():
             raise StoreError("空でない記録先には復元できません", "restore needs an empty store", code="store_not_empty")
         rows = 0
-        with self._lock:
+        with self._lock, self._exclusive():
             try:
                 self._begin_write()
                 for item in items:
@@ -498,6 +572,8 @@ class _Pending:
     done: bool = False
     entry: dict[str, Any] | None = None
     error: StoreError | None = None
+    #: set for ``append_async``: resolved by whichever thread commits the record
+    future: Future[dict[str, Any]] | None = field(default=None, compare=False)
 
 
 def _row(raw: Any) -> LogRow:

@@ -22,7 +22,7 @@ import hmac
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from fastapi import Request
 from ..kernel.errors import HojoError
 
 __all__ = ["ANYONE", "AUDIT", "METRICS", "OWNER", "ROLES", "AuthError", "ForbiddenError", "Principal", "TokenTable",
-           "require", "token_of"]
+           "admitted", "require", "require_on_loop", "token_of"]
 
 log = logging.getLogger("hojo")
 
@@ -131,17 +131,29 @@ _ROLE_JA = {"applicant": "申請者", "auditor": "監査担当", "policy_owner":
 def require(*roles: str) -> Callable[[Request], Principal]:
     """A FastAPI dependency: the request's principal, if its role is one of ``roles``."""
     def dependency(request: Request) -> Principal:
-        tokens: TokenTable = request.app.state.tokens
-        principal = tokens.principal(token_of(request))
-        if principal is None:
-            raise AuthError("認証が必要です（Authorization: Bearer <トークン>）",
-                            "authentication required (Authorization: Bearer <token>)", code="unauthenticated")
-        if not principal.has(roles):
-            allowed_ja = "・".join(_ROLE_JA[r] for r in roles)
-            raise ForbiddenError(f"この操作は{allowed_ja}だけが行えます（あなたの役割: {_ROLE_JA[principal.role]}）",
-                                 f"only {', '.join(roles)} may do this (your role: {principal.role})",
-                                 code="forbidden")
-        request.state.principal = principal
-        return principal
+        return admitted(request, roles)
     return dependency
 
+
+def require_on_loop(*roles: str) -> Callable[[Request], Awaitable[Principal]]:
+    """:func:`require` as an ``async`` dependency: FastAPI runs it on the event loop rather than handing it to
+    its thread pool (a hop per request that costs more than the check: bench/RESULTS.md)."""
+    async def dependency(request: Request) -> Principal:
+        return admitted(request, roles)
+    return dependency
+
+
+def admitted(request: Request, roles: tuple[str, ...]) -> Principal:
+    """The request's principal if its role is one of ``roles``; else :class:`AuthError` or :class:`ForbiddenError`."""
+    tokens: TokenTable = request.app.state.tokens
+    principal = tokens.principal(token_of(request))
+    if principal is None:
+        raise AuthError("認証が必要です（Authorization: Bearer <トークン>）",
+                        "authentication required (Authorization: Bearer <token>)", code="unauthenticated")
+    if not principal.has(roles):
+        allowed_ja = "・".join(_ROLE_JA[r] for r in roles)
+        raise ForbiddenError(f"この操作は{allowed_ja}だけが行えます（あなたの役割: {_ROLE_JA[principal.role]}）",
+                             f"only {', '.join(roles)} may do this (your role: {principal.role})",
+                             code="forbidden")
+    request.state.principal = principal
+    return principal
