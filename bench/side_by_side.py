@@ -79,6 +79,31 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
+def bench_draft(rv: Any, rules: Path, old: str, new: str, changed: tuple[str, Any]) -> str:
+    """The text of a draft v<N+1> of ``rv`` with ``old`` replaced by ``new``, and where its numbers come from.
+
+    ``hojo check`` refuses a number its quote does not print (``number_not_in_source``): the draft declares
+    the changed one (``changed``: its JSON path and value, as an amending notice would give it) and carries
+    over the published version's own declarations from ``rules/<program>/number_sources.yaml``.
+    """
+    import yaml
+
+    side = rules / rv.program / "number_sources.yaml"
+    carried = []
+    if side.is_file():
+        declared = yaml.safe_load(side.read_text(encoding="utf-8"))["declarations"]
+        carried = [{k: v for k, v in d.items() if k != "version"} for d in declared if d["version"] == rv.version]
+    at, value = changed
+    declarations = [*carried, {"at": at, "value": value, "kind": "outside_seeds",
+                               "why_ja": "改正通知による（ベンチ用の案）",
+                               "why_en": "from an amending notice (a bench draft)"}]
+    assert rv.text.count(old) == 1, old
+    text = rv.text.replace(old, new).replace(f"version: {rv.version}\nstatus: published",
+                                             f"version: {rv.version + 1}\nstatus: draft")
+    return text.rstrip("\n") + "\nnumber_sources:\n" + "".join(
+        f"  - {json.dumps(d, ensure_ascii=False)}\n" for d in declarations)
+
+
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -736,10 +761,8 @@ def run_replay(n: int, directory: Path) -> dict[str, Any]:
         draft_dir = directory / "draft"
         target = draft_dir / PROGRAM / "v3.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = rv.text
-        assert text.count(OLD_BAND) == 1
-        target.write_text(text.replace(OLD_BAND, NEW_BAND).replace("version: 2\nstatus: published",
-                                                                   "version: 3\nstatus: draft"), encoding="utf-8")
+        target.write_text(bench_draft(rv, paths.rules, OLD_BAND, NEW_BAND, ("$.tables[0].bands[1].amount", 5000)),
+                          encoding="utf-8")
         draft = Rulebook.from_dir(draft_dir, paths.schemas, paths.seeds)
         started = time.perf_counter()
         report = service.auditor.impact(draft.all_versions())  # columnar (core/columnar.py)
@@ -835,11 +858,9 @@ def run_batch(batch_n: int, kouki_n: int, directory: Path, rounds: int = 5) -> d
         kouki = Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds).select("kouki_hokenryo", 2025)
         draft_dir = directory / "kouki-draft"
         (draft_dir / "kouki_hokenryo").mkdir(parents=True, exist_ok=True)
-        assert kouki.text.count("value: {yen: 800000}") == 1
         (draft_dir / "kouki_hokenryo" / f"v{kouki.version + 1}.yaml").write_text(
-            kouki.text.replace("value: {yen: 800000}", "value: {yen: 850000}").replace(
-                f"version: {kouki.version}\nstatus: published", f"version: {kouki.version + 1}\nstatus: draft"),
-            encoding="utf-8")
+            bench_draft(kouki, paths.rules, "value: {yen: 800000}", "value: {yen: 850000}",
+                        ("$.amount.cap.value.yen", 850000)), encoding="utf-8")
         draft = Rulebook.from_dir(draft_dir, paths.schemas, paths.seeds).all_versions()
         auditor = DecisionService(Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds), store, paths).auditor
         say(f"batch: Auditor.impact over the {kouki_n:,} recorded premiums (ceiling 800,000 → 850,000)")
