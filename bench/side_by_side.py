@@ -70,6 +70,9 @@ from service.store import open_store  # noqa: E402
 HOST = "127.0.0.1"
 COMPARED = ("eligible", "cap_yen", "amount_yen")
 OLD_BAND = "- {at_least: 10000, under: 50000, amount: 4500, label_ja: 1～5万人未満}"
+#: hojo's route in the HTTP phases: the question the peers answer (decision, amount, reasons ja/en), without the
+#: what_if reasons (issue 13), which re-decide each suggested change and cost about as much again
+HOJO_DECIDE = "/v1/decisions?what_if=false"
 NEW_BAND = "- {at_least: 10000, under: 50000, amount: 5000, label_ja: 1～5万人未満}"
 
 
@@ -391,7 +394,8 @@ def run_http(servers: Sequence[int], client_counts: Sequence[int], seconds: floa
     bodies_file = directory / "bodies.jsonl"
     bodies_file.write_text("\n".join(request_bodies()) + "\n", encoding="utf-8")
     lua.write_text(WRK_LUA % bodies_file, encoding="utf-8")
-    phase = (lambda port, clients, secs: wrk_phase(port, clients, secs, lua)) if generator == "wrk" else httpx_phase
+    phase = ((lambda port, clients, secs: wrk_phase(port, clients, secs, lua, HOJO_DECIDE)) if generator == "wrk"
+             else (lambda port, clients, secs: httpx_phase(port, clients, secs, HOJO_DECIDE)))
     out = []
     for workers in servers:
         server = Server(workers, directory)
@@ -531,8 +535,8 @@ def run_http_goal(seconds: float, directory: Path, generator: str, postgres: str
             try:
                 server.wait_ready()
                 say(f"http goal: hojo on {label}, {workers} workers, {clients} clients, {seconds:.0f} s")
-                answered = warm(server.port)
-                row = load(server.port)
+                answered = warm(server.port, HOJO_DECIDE)
+                row = load(server.port, HOJO_DECIDE)
             finally:
                 server.stop()
             answered += row["requests"] - row["non_2xx"]
@@ -584,7 +588,8 @@ def run_evidence(seconds: float, directory: Path, generator: str, rounds: int = 
     bodies_file = directory / "bodies.jsonl"
     bodies_file.write_text("\n".join(request_bodies()) + "\n", encoding="utf-8")
     lua.write_text(WRK_LUA % bodies_file, encoding="utf-8")
-    phase = (lambda port, clients, secs: wrk_phase(port, clients, secs, lua)) if generator == "wrk" else httpx_phase
+    phase = ((lambda port, clients, secs: wrk_phase(port, clients, secs, lua, HOJO_DECIDE)) if generator == "wrk"
+             else (lambda port, clients, secs: httpx_phase(port, clients, secs, HOJO_DECIDE)))
     runs: dict[str, list[float]] = {"without": [], "with": []}
     receipt_ok, heads = False, 0
     for index in range(rounds):
