@@ -1,5 +1,5 @@
-"""The ``hojo`` command: serve, decide, allocate, case, check; replay, verify-log, log-head, export, impact, publish, lock;
-keygen and verify-receipt (evidence anyone can check: service/audit/evidence.py).
+"""The ``hojo`` command: serve, decide, allocate, case, batch, check; replay, verify-log, log-head, export, impact,
+publish, lock; keygen and verify-receipt (evidence anyone can check: service/audit/evidence.py).
 
 Every command survives a closed pipe (``hojo export | head``): it stops quietly with exit status 141
 (128 + SIGPIPE), as ``yes | head`` does, instead of a traceback.
@@ -69,6 +69,11 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_input(name: str) -> bytes:
+    """The bytes of a file, or of standard input for ``-``."""
+    return sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+
+
 def _decide(args: argparse.Namespace) -> int:
     from .decisions import DecisionService
     from .kernel.strict_json import parse_json
@@ -78,16 +83,24 @@ def _decide(args: argparse.Namespace) -> int:
     paths = Paths.from_env()
     try:
         # The same strict reading as POST /v1/decisions: a duplicate key or NaN is refused, not resolved.
-        facts = parse_json(Path(args.facts).read_bytes())
+        given = parse_json(_read_input(args.facts))
     except OSError as exc:
         print(f"hojo decide: cannot read facts from {args.facts}: {exc}", file=sys.stderr)
         return 2
     except HojoError as exc:
         _print_json({"error": exc.as_dict()}, sys.stderr)
         return 2
-    request: dict[str, Any] = {"program": args.program, "fiscal_year": args.fiscal_year, "facts": facts}
-    if args.version is not None:
-        request["version"] = args.version
+    # The whole request body of POST /v1/decisions, or the facts alone; options name or override the rest.
+    whole = isinstance(given, dict) and "facts" in given and ("program" in given or "fiscal_year" in given)
+    request: dict[str, Any] = dict(given) if whole else {"facts": given}
+    for key, option in (("program", args.program), ("fiscal_year", args.fiscal_year), ("version", args.version)):
+        if option is not None:
+            request[key] = option
+    missing = [name for name in ("program", "fiscal_year") if name not in request]
+    if missing:
+        print(f"hojo decide: give --{missing[0].replace('_', '-')} or a whole request body with {missing[0]}",
+              file=sys.stderr)
+        return 2
     # A simulation touches no store at all: a private in-memory one holds the rule texts it needs.
     store = open_store("sqlite://:memory:" if args.simulate else args.db or default_db_url())
     try:
@@ -583,7 +596,7 @@ def _allocate(service: Any, args: argparse.Namespace) -> int:
     from .kernel.strict_json import parse_json
 
     try:
-        given = parse_json(Path(args.applicants).read_bytes())
+        given = parse_json(_read_input(args.applicants))
     except OSError as exc:
         print(f"hojo allocate: cannot read applicants from {args.applicants}: {exc}", file=sys.stderr)
         return 2
@@ -777,6 +790,15 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", type=_iso_date, help="decided before this ISO date/time")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hojo")
+    except PackageNotFoundError:  # run from a checkout that was not installed
+        return "unknown"
+
+
 _DB_HELP = "store URL (default: $HOJO_DB or sqlite:///var/hojo.sqlite3)"
 
 
@@ -796,6 +818,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      epilog="example:\n  hojo check && hojo serve --port 8000\n\n"
                                             "hojo COMMAND --help shows a command's options and an example.",
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"hojo {_version()}",
+                        help="print the installed version of hojo and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = _command(sub, "serve", "run the HTTP API (docs at /docs; /healthz, /readyz, /metrics)",
                      "hojo serve --port 8000",
@@ -809,14 +833,17 @@ def build_parser() -> argparse.ArgumentParser:
                        help="JSON log lines at this level and above (default: $HOJO_LOG_LEVEL or info)")
     serve.set_defaults(run=_serve)
     decide = _command(sub, "decide", "decide one application, record it and print the decision JSON",
-                      "hojo decide --program kokuho_healthup_municipal --fiscal-year 2024 facts.json")
-    decide.add_argument("--program", required=True, help="the program id (hojo check lists them)")
-    decide.add_argument("--fiscal-year", type=int, required=True, help="the fiscal year applied for (e.g. 2024)")
+                      "hojo decide --program kokuho_healthup_municipal --fiscal-year 2024 facts.json",
+                      "hojo decide - < request.json   # the whole body of POST /v1/decisions")
+    decide.add_argument("--program", help="the program id (hojo check lists them), or program in a whole request body")
+    decide.add_argument("--fiscal-year", type=int,
+                        help="the fiscal year applied for (e.g. 2024), or fiscal_year in a whole request body")
     decide.add_argument("--version", type=int, help="pin a rule version (default: the version in force)")
     decide.add_argument("--db", help="store URL (the decision is recorded, as over HTTP)")
     decide.add_argument("--simulate", action="store_true",
                         help="試算: decide without recording (POST /v1/simulations); the answer says recorded: false")
-    decide.add_argument("facts", help="a JSON file with the facts")
+    decide.add_argument("facts", help="a JSON file (- for standard input): the facts, or the whole request "
+                                      "body of POST /v1/decisions")
     decide.set_defaults(run=_decide)
     check = _command(sub, "check", "load and check every rule file, citations and the publication lock",
                      "hojo check", "hojo check --features kokuho_healthup_municipal")
@@ -912,7 +939,8 @@ def build_parser() -> argparse.ArgumentParser:
     allocate.add_argument("--pool", help="share out one named pool of the allocation file")
     allocate.add_argument("--version", type=int, help="pin an allocation version")
     allocate.add_argument("--db", help="store URL (the allocation is recorded, as over HTTP)")
-    allocate.add_argument("applicants", help="a JSON file: a list of applicants, or {budget_yen, applicants[, pool]}")
+    allocate.add_argument("applicants", help="a JSON file (- for standard input): a list of applicants, or "
+                                             "{budget_yen, applicants[, pool]}")
     allocate.set_defaults(run=_with_service(_allocate))
     case = _command(sub, "case", "a grant's life: open a case, take its steps, show, list, replay, redecide",
                     "hojo case open request.json --by 'Sapporo city'",

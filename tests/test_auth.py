@@ -63,6 +63,14 @@ TABLE: dict[tuple[str, str], Any] = {
     ("GET", "/healthz"): OPEN,
     ("GET", "/readyz"): OPEN,
     ("GET", "/metrics"): {"monitor", "auditor", "policy_owner"},  # a scraper's token reads nothing else
+    # applicants and integrators (issue 13): facts schema (422 without fiscal_year), screening (422 without a
+    # body), the notice of one's own decision; the API documentation pages need no token
+    ("GET", "/v1/programs/{program}/facts-schema"): {"applicant", "auditor", "policy_owner"},
+    ("POST", "/v1/screenings"): {"applicant", "auditor", "policy_owner"},
+    ("GET", "/v1/decisions/{decision_id}/notice"): {"applicant", "auditor", "policy_owner"},  # applicants: their own
+    ("GET", "/docs"): OPEN,
+    ("GET", "/redoc"): OPEN,
+    ("GET", "/docs-assets/redoc.standalone.js"): OPEN,
     # the workbench (service/workbench): its API routes, and its HTML pages (the same roles)
     ("GET", "/v1/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/v1/programs/{program}/diff"): {"applicant", "auditor", "policy_owner"},  # 422 without from/to

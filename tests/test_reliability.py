@@ -109,7 +109,7 @@ def test_an_anchor_bomb_as_a_draft_over_http_is_a_422(client: TestClient) -> Non
 def test_a_10_mb_body_is_refused_and_the_server_keeps_answering(client: TestClient) -> None:
     big = b'{"program": "kokuho_healthup_municipal", "fiscal_year": 2024, "facts": {"x": "' + b"a" * 10_000_000 + b'"}}'
     response = client.post("/v1/decisions", content=big, headers={"content-type": "application/json"})
-    assert response.status_code == 422 and response.json()["error"]["code"] == "body_too_large"
+    assert response.status_code == 413 and response.json()["error"]["code"] == "body_too_large"
     assert client.post("/v1/decisions", json=REQUEST).status_code == 200
 
 

@@ -155,7 +155,8 @@ class Auditor:
                     "canonical": canonical_json(record["decision"])}
         recorded = record["decision"]
         rv = self.stored_version(recorded["rules_sha256"], checked)
-        body = self.decider.decide(rv, record["facts"])
+        # In the explanation format the record was written in (records before format 2 have no field).
+        body = self.decider.decide(rv, record["facts"], recorded.get("explanation", 1))
         fields = BATCH_FIELDS if record.get("kind") == "batch" else DECIDED_FIELDS
         replayed = {**recorded, **{key: body[key] for key in fields}}
         canonical = canonical_json(replayed)
@@ -251,7 +252,7 @@ class Auditor:
         recorded = record["decision"]
         rv = self.decider.rulebook.select(recorded["program"], recorded["fiscal_year"])
         facts = self.decider.validate_facts(rv, record["facts"])
-        body = self.decider.decide(rv, facts)
+        body = self.decider.decide(rv, facts, recorded.get("explanation", 1))  # comparable with the record
         today = {**recorded, **{key: body[key] for key in DECIDED_FIELDS}}
         differences = diff(recorded, today)
         return {"decision_id": decision_id, "identical": not differences, "recorded_ruleset": recorded["ruleset"],

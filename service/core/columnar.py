@@ -553,7 +553,7 @@ def vector_check(rv: RuleVersion, frame: pl.DataFrame) -> pl.Series | None:
     resolved = _facts_schema(rv)
     allowed = {"type", "additionalProperties", "properties", "required", "if", "then", "title", "description",
                "$comment", "$schema", "$id", "$defs", "examples", "default"}
-    if set(resolved) - allowed or resolved.get("type") != "object":
+    if {k for k in resolved if not k.startswith("x-")} - allowed or resolved.get("type") != "object":
         return None
     props = resolved.get("properties", {})
     if resolved.get("additionalProperties", True) is not False or set(frame.columns) - set(props):
@@ -577,7 +577,8 @@ def vector_check(rv: RuleVersion, frame: pl.DataFrame) -> pl.Series | None:
 
 
 def _property_check(name: str, spec: Mapping[str, Any], dtype: pl.DataType) -> pl.Expr | None:
-    keys = set(spec) - {"title", "description", "$comment"}
+    # Annotations (titles, descriptions, x-… such as x-description-ja) validate nothing.
+    keys = {k for k in spec if not k.startswith("x-")} - {"title", "description", "$comment", "examples", "default"}
     col = pl.col(name)
     if spec.get("type") == "integer" and keys <= {"type", "minimum", "maximum"} and dtype == pl.Int64:
         check = pl.lit(True)

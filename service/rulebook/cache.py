@@ -4,8 +4,8 @@ Loading ``rules/`` parses every YAML file and checks it against the rule format,
 seeds (about a second and a half, most of it PyYAML and jsonschema). The outcome is a pure function of those
 input files and of the loader's own code, so it is kept under ``var/cache/`` (``HOJO_RULEBOOK_CACHE``; ``off``
 disables it) keyed by the sha256 of **every** input file (each rule, allocation, lifecycle and reference file,
-each schema, each seed and registered source) and of the source of ``service/rulebook`` and ``service/lang``: any changed byte, added or removed
-file gives another key, and the rules are loaded and checked again.
+each schema, each seed and registered source) and of the source of ``service/rulebook`` and ``service/lang``:
+any changed byte, added or removed file gives another key, and the rules are loaded and checked again.
 
 Safety: the cache holds only what this process produced — the checked rule documents and their compiled
 conditions, as plain data — never a validator or a closure; those are rebuilt on load from the stored schema
