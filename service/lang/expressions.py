@@ -62,7 +62,7 @@ class Context:
     facts: Mapping[str, Any]
     derived: Mapping[str, int | None]
     tables: Mapping[str, Table]
-    components: dict[str, Fraction | None] = field(default_factory=dict)
+    components: dict[str, Exact | None] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
     trace: list[dict[str, Any]] = field(default_factory=list)
     #: the list item being summed inside ``each`` (None outside it)
