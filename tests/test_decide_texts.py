@@ -35,8 +35,8 @@ def test_both_answers_occur_on_the_municipal_cases() -> None:
     rv = VERSIONS["kokuho_healthup_municipal@2"]
     texts = _texts_of(rv)
     answers = {_Assembly(rv, case.facts, case.derived, case.expected, []).unknown(when, reads)
-               for case in cases_for(name := rv.name) for _, when, _, reads in texts.clauses}
-    assert answers == {True, False}, name
+               for case in cases_for(rv.name) for _, when, _, reads in texts.clauses}
+    assert answers == {True, False}
 
 
 def test_a_version_s_texts_are_built_once_and_copied() -> None:
