@@ -594,8 +594,12 @@ def run_replay(n: int, directory: Path) -> dict[str, Any]:
         target.parent.mkdir(parents=True, exist_ok=True)
         text = rv.text
         assert text.count(OLD_BAND) == 1
-        target.write_text(text.replace(OLD_BAND, NEW_BAND).replace("version: 2\nstatus: published",
-                                                                   "version: 3\nstatus: draft"), encoding="utf-8")
+        text = text.replace(OLD_BAND, NEW_BAND).replace("version: 2\nstatus: published", "version: 3\nstatus: draft")
+        # A changed number says where it comes from (as tests/conftest.py declare_number), or loading refuses it.
+        text = text.rstrip("\n") + ('\nnumber_sources:\n  - {at: "$.tables[0].bands[1].amount", value: 5000, '
+                                    "kind: outside_seeds, why_ja: 改正通知による（ベンチマーク用）, "
+                                    "why_en: from an amending notice (benchmark)}\n")
+        target.write_text(text, encoding="utf-8")
         draft = Rulebook.from_dir(draft_dir, paths.schemas, paths.seeds)
         started = time.perf_counter()
         report = service.auditor.impact(draft.all_versions())  # columnar (core/columnar.py)
