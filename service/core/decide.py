@@ -122,6 +122,8 @@ class _Texts:
         self.not_eligible = None if amount is None else reason(
             "amount", "amount", "not_met", "交付対象外のため補助額は 0 円です", "not eligible, so the amount is 0 yen",
             amount["rate_cites"])
+        #: (a condition's name in this text, its values read) -> whether Kleene's reading leaves it unknown
+        self.unknown: dict[tuple[Any, ...], bool] = {}
         self.component_reads = {comp["id"]: tuple(sorted(set(_reads(comp["when"], clauses))))
                                 for comp in (amount or {}).get("components", []) if "when" in comp}
 
@@ -157,6 +159,7 @@ class _Texts:
 _TEXTS: OrderedDict[str, _Texts] = OrderedDict()
 _TEXTS_SIZE = 256
 _TEXTS_LOCK = Lock()
+_UNKNOWN_SIZE = 4096
 
 
 def _texts_of(rv: RuleVersion) -> _Texts:
@@ -234,7 +237,7 @@ class _Assembly:
             if rule in self.fired:
                 self.reasons.append(dict(said["met"]))
             else:
-                self.reasons.append(dict(said["not_applicable" if self.unknown(when, reads) else "not_met"]))
+                self.reasons.append(dict(said["not_applicable" if self.unknown(rule, when, reads) else "not_met"]))
         self._tiers()
         eligible = "eligibility" in self.fired
         self.reasons.append(dict(self.texts.eligibility[eligible]))
@@ -250,18 +253,31 @@ class _Assembly:
                 "cap_yen": cap_yen,
                 "results": self.results, "breakdown": breakdown, "reasons": self.reasons}
 
-    def unknown(self, cond: Mapping[str, Any], reads: tuple[tuple[str, str], ...]) -> bool:
+    def unknown(self, label: str, cond: Mapping[str, Any], reads: tuple[tuple[str, str], ...]) -> bool:
         """In format 2, whether the facts given leave ``cond`` unsettled (absent facts, a value not computed).
 
-        ``reads``: what ``cond`` reads. Kleene's reading is unknown only where one of those is absent, so when
-        all are given it is settled without reading it.
+        ``label``: the condition's name in this rule text; ``reads``: what ``cond`` reads. Kleene's reading is
+        unknown only where one of those is absent, so when all are given it is settled without reading it.
         """
         if self.explanation < 2:
             return False
         facts, derived = self.facts, self.derived
-        if all((facts if kind == "fact" else derived).get(name) is not None for kind, name in reads):
+        values = tuple((facts if kind == "fact" else derived).get(name) for kind, name in reads)
+        if None not in values:
             return False
-        return kleene(cond, self.rv.clauses, self.facts, self.derived) is None
+        # Kleene's reading is a function of those values alone: remembered per rule text, keyed on them with
+        # their types (True == 1 in Python), when they are plain scalars.
+        key = (label, *((type(v), v) for v in values)) if all(
+            v is None or type(v) in (int, bool, str) for v in values) else None
+        memo = self.texts.unknown
+        known = memo.get(key) if key is not None else None
+        if known is None:
+            known = kleene(cond, self.rv.clauses, self.facts, self.derived) is None
+            if key is not None:
+                if len(memo) >= _UNKNOWN_SIZE:
+                    memo.clear()
+                memo[key] = known
+        return known
 
     def _open_questions(self, eligible: bool) -> bool:
         """List what the documents leave open; return whether any of it leaves this decision undetermined."""
@@ -329,7 +345,7 @@ class _Assembly:
             ja = f"{comp['name_ja']}：—（必要な事実がないため計算できません）"
             en = f"{comp['name_en']}: not stated (the facts it needs were not given)"
         elif (self.explanation >= 2 and not applied
-              and self.unknown(comp["when"], self.texts.component_reads[comp["id"]])):
+              and self.unknown(f"component__{comp['id']}", comp["when"], self.texts.component_reads[comp["id"]])):
             outcome = "not_applicable"
         self.reasons.append(reason("component", comp["id"], outcome, ja, en, comp["cites"]))
         return {"component": comp["id"], "name_ja": comp["name_ja"], "name_en": comp["name_en"], "applied": applied,
