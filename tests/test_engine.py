@@ -92,7 +92,9 @@ def fact_variety(count: int) -> list[dict[str, int | bool]]:
 
 @pytest.fixture
 def engine() -> DecisionEngine:
-    eng = DecisionEngine()
+    # Without the memo: these tests are about the engine itself (sessions, threads, sids); tests/test_memo.py
+    # holds the memo to the engine.
+    eng = DecisionEngine(memo_size=0)
     eng.register("demo@1", compile_conditions(CONDITIONS))
     return eng
 
@@ -129,7 +131,7 @@ def test_a_fact_matching_no_rule_returns_empty_and_the_process_survives_2000_tim
     result = run_child("""
         import json
         from service.engine import DecisionEngine
-        engine = DecisionEngine()
+        engine = DecisionEngine(memo_size=0)
         engine.register("nothing@1", {"x_over_100": {"$gt": {"x": 100}}, "y_true": {"y": True}})
         answers = [engine.evaluate("nothing@1", {"x": i % 100, "y": False}) for i in range(2000)]
         print(json.dumps({"empty": sum(a == frozenset() for a in answers),
@@ -303,7 +305,7 @@ def test_colliding_sids_in_8_threads_still_give_the_single_threaded_answers() ->
 
         engine_module.uuid = CollidingUuid()
         sys.setswitchinterval(1e-5)
-        engine = engine_module.DecisionEngine()
+        engine = engine_module.DecisionEngine(memo_size=0)
         engine.register("demo@1", compile_conditions(CONDITIONS))
         facts = fact_variety(60)[:50]
         answers = run_threads(engine, facts, threads=8, per_thread=300)

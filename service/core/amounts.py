@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..lang.expressions import Context, evaluate
+from ..lang.expressions import Context, Exact, value_of
 from ..lang.money import parse_rate, round_yen
 
 __all__ = ["AmountResult", "compute_amounts"]
@@ -17,14 +17,14 @@ __all__ = ["AmountResult", "compute_amounts"]
 class AmountResult:
     amount_yen: int | None
     cap_yen: int | None
-    basis_yen: Fraction | None
+    basis_yen: Exact | None
     rate: Fraction
     rounding: Mapping[str, Any]
     #: (component spec, applied?, exact value or None, trace entries)
-    components: list[tuple[Mapping[str, Any], bool, Fraction | None, list[dict[str, Any]]]] = field(
+    components: list[tuple[Mapping[str, Any], bool, Exact | None, list[dict[str, Any]]]] = field(
         default_factory=list)
     #: the exact ceiling before rounding, and the trace of the ceiling and the basis (for the breakdown)
-    cap_exact: Fraction | None = None
+    cap_exact: Exact | None = None
     cap_trace: list[dict[str, Any]] = field(default_factory=list)
     basis_trace: list[dict[str, Any]] = field(default_factory=list)
 
@@ -38,13 +38,13 @@ def compute_amounts(amount: Mapping[str, Any], ctx: Context, fired: frozenset[st
     for comp in amount["components"]:
         applied = "when" not in comp or f"component__{comp['id']}" in fired
         start = len(ctx.trace)
-        value = evaluate(comp["value"], ctx) if applied else Fraction(0)
+        value = value_of(comp["value"], ctx) if applied else 0
         ctx.components[comp["id"]] = value
         result.components.append((comp, applied, value, ctx.trace[start:]))
     start = len(ctx.trace)
-    cap = evaluate(amount["cap"]["value"], ctx) if "cap" in amount else None
+    cap = value_of(amount["cap"]["value"], ctx) if "cap" in amount else None
     result.cap_exact, result.cap_trace, start = cap, ctx.trace[start:], len(ctx.trace)
-    basis = evaluate(amount["basis"], ctx) if "basis" in amount else None
+    basis = value_of(amount["basis"], ctx) if "basis" in amount else None
     result.basis_yen, result.basis_trace = basis, ctx.trace[start:]
     if cap is not None:
         result.cap_yen = round_yen(cap, mode, unit)

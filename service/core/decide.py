@@ -7,13 +7,15 @@ the reference evaluator decides the same conditions and any disagreement is an e
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
+from threading import Lock
 from typing import Any
 
 from ..engine import DecisionEngine
 from ..kernel.errors import EngineDisagreementError, InvalidRequestError
-from ..lang.expressions import Context, evaluate
+from ..lang.expressions import Context, Exact, value_of
 from ..lang.facts import normalize, problems_of
 from ..lang.money import round_yen
 from ..rulebook.conditions import to_durable
@@ -55,7 +57,7 @@ def derive_values(rv: RuleVersion, facts: Mapping[str, Any],
     reasons = []
     ctx = Context(facts=facts, derived=derived, tables=rv.tables)
     for item in rv.document.get("derived", []):
-        exact = evaluate(item["value"], ctx)
+        exact = value_of(item["value"], ctx)
         mode = item.get("rounding", {}).get("mode", "floor")
         derived[item["id"]] = None if exact is None else round_yen(exact, mode)
         shown_ja = "—（必要な事実がありません）" if exact is None else f"{derived[item['id']]}"
@@ -65,6 +67,110 @@ def derive_values(rv: RuleVersion, facts: Mapping[str, Any],
                               f"{item['name_ja']} = {shown_ja}（{item['reason']['ja']}）",
                               f"{item['name_en']} = {shown_en} ({item['reason']['en']})", item["cites"]))
     return derived, reasons
+
+
+def _reads(cond: Mapping[str, Any], clauses: Mapping[str, Mapping[str, Any]]) -> Iterator[tuple[str, str]]:
+    """Every (``fact`` or ``value``, name) a condition reads, through the clauses it refers to."""
+    if "clause" in cond:
+        yield from _reads(clauses[cond["clause"]]["when"], clauses)
+        return
+    for key in ("all", "any", "count_of"):
+        for part in cond.get(key, ()):
+            yield from _reads(part, clauses)
+    if "not" in cond:
+        yield from _reads(cond["not"], clauses)
+    for kind in ("fact", "value"):
+        if kind in cond:
+            yield kind, cond[kind]
+    for word in ("under", "at_most", "at_least", "over", "equals"):
+        other = cond.get(word)
+        if isinstance(other, Mapping):
+            yield from ((kind, other[kind]) for kind in ("fact", "value") if kind in other)
+
+
+class _Texts:
+    """What a rule version's reasons say whatever the facts: built once per rule text, then copied.
+
+    Every reason whose words do not depend on the facts (a clause met, not met or not applicable, the
+    eligibility line, the tiers, the open points, the assumptions, a component not applied) is made here,
+    in each of its outcomes, by the same ``reason`` calls as before; a decision copies the one it needs.
+    """
+
+    def __init__(self, rv: RuleVersion) -> None:
+        doc, clauses = rv.document, rv.clauses
+        self.clauses = []
+        for clause in doc.get("clauses", []):
+            said = {outcome: reason("clause", clause["id"], outcome, f"{clause['reason']['ja']}：{ja}",
+                                    f"{clause['reason']['en']}: {en}", clause["cites"])
+                    for outcome, (ja, en) in (("met", met_word(True)), ("not_met", met_word(False)),
+                                              ("not_applicable", NOT_APPLICABLE))}
+            when = clause.get("when", {})
+            self.clauses.append((f"clause__{clause['id']}", when, said, tuple(sorted(set(_reads(when, clauses))))))
+        elig = doc["eligibility"]
+        self.eligibility = {eligible: reason(
+            "eligibility", "eligibility", "met" if eligible else "not_met",
+            f"{'交付対象' if eligible else '交付対象外'}：{elig['reason']['ja']}（{met_word(eligible)[0]}）",
+            f"{'eligible' if eligible else 'not eligible'}: {elig['reason']['en']} ({met_word(eligible)[1]})",
+            elig["cites"]) for eligible in (True, False)}
+        self.assumptions = [reason("assumption", item["id"], "applied", f"読み方の前提：{item['ja']}",
+                                   f"reading assumed: {item['en']}", item["cites"])
+                            for item in doc.get("assumptions", [])]
+        self.questions = [(question, self._question(question)) for question in doc.get("open_questions", [])]
+        self.tiers = [(f"tier__{option['id']}", option, self._tier(doc["tiers"], option))
+                      for option in doc.get("tiers", {}).get("options", [])] if doc.get("tiers") else []
+        amount = doc.get("amount")
+        self.not_eligible = None if amount is None else reason(
+            "amount", "amount", "not_met", "交付対象外のため補助額は 0 円です", "not eligible, so the amount is 0 yen",
+            amount["rate_cites"])
+        #: (a condition's name in this text, its values read) -> whether Kleene's reading leaves it unknown
+        self.unknown: dict[tuple[Any, ...], bool] = {}
+        self.component_reads = {comp["id"]: tuple(sorted(set(_reads(comp["when"], clauses))))
+                                for comp in (amount or {}).get("components", []) if "when" in comp}
+
+    @staticmethod
+    def _question(question: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+        missing, missing_en = "、".join(question["missing"]), ", ".join(question["missing"])
+        texts = {
+            "undetermined": (f"未確定：{question['ja']}（資料にないもの：{missing}）",
+                             f"undetermined: {question['en']} (not in the documents: {missing_en})"),
+            "met": (f"交付対象外のため判定に影響しない未確定の点：{question['ja']}",
+                    f"open point that does not matter since the application is not eligible: {question['en']}"),
+            "not_applicable": (f"この申請には当たらない未確定の点：{question['ja']}",
+                               f"open point that does not apply to this application: {question['en']}"),
+        }
+        texts["not_met"] = texts["not_applicable"]
+        return {outcome: reason("open_question", question["id"], outcome, ja, en, question["cites"])
+                for outcome, (ja, en) in texts.items()}
+
+    @staticmethod
+    def _tier(tiers: Mapping[str, Any], option: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+        said = {"applied": reason("tier", option["id"], "applied",
+                                  f"{option['reason']['ja']} → {tiers['name_ja']}は「{option['value']}」",
+                                  f"{option['reason']['en']} → {tiers['result']} {option['value']}", option["cites"])}
+        for outcome, met in (("met", True), ("not_met", False)):
+            said[outcome] = reason(
+                "tier", option["id"], outcome,
+                f"{tiers['name_ja']}「{option['value']}」：{option['reason']['ja']}（{met_word(met)[0]}）",
+                f"{tiers['result']} {option['value']}: {option['reason']['en']} ({met_word(met)[1]})", option["cites"])
+        return said
+
+
+#: rule text sha256 -> its texts; bounded, since drafts (impact, the workbench) bring texts of their own
+_TEXTS: OrderedDict[str, _Texts] = OrderedDict()
+_TEXTS_SIZE = 256
+_TEXTS_LOCK = Lock()
+_UNKNOWN_SIZE = 4096
+
+
+def _texts_of(rv: RuleVersion) -> _Texts:
+    texts = _TEXTS.get(rv.sha256)
+    if texts is None:
+        texts = _Texts(rv)
+        with _TEXTS_LOCK:
+            _TEXTS[rv.sha256] = texts
+            while len(_TEXTS) > _TEXTS_SIZE:
+                _TEXTS.popitem(last=False)
+    return texts
 
 
 class Decider:
@@ -123,64 +229,69 @@ class _Assembly:
         self.explanation = explanation
         self.reasons = reasons
         self.results: dict[str, Any] = {}
-        self.components: dict[str, Fraction | None] = {}
+        self.components: dict[str, Exact | None] = {}
+        self.texts = _texts_of(rv)
 
     def build(self) -> dict[str, Any]:
-        for clause in self.doc.get("clauses", []):
-            met = f"clause__{clause['id']}" in self.fired
-            ja, en = met_word(met)
-            outcome = "met" if met else "not_met"
-            if not met and self.unknown(clause["when"]):
-                outcome, (ja, en) = "not_applicable", NOT_APPLICABLE
-            self.reasons.append(reason("clause", clause["id"], outcome,
-                                       f"{clause['reason']['ja']}：{ja}", f"{clause['reason']['en']}: {en}",
-                                       clause["cites"]))
+        for rule, when, said, reads in self.texts.clauses:
+            if rule in self.fired:
+                self.reasons.append(dict(said["met"]))
+            else:
+                self.reasons.append(dict(said["not_applicable" if self.unknown(rule, when, reads) else "not_met"]))
         self._tiers()
         eligible = "eligibility" in self.fired
-        elig = self.doc["eligibility"]
-        self.reasons.append(reason(
-            "eligibility", "eligibility", "met" if eligible else "not_met",
-            f"{'交付対象' if eligible else '交付対象外'}：{elig['reason']['ja']}（{met_word(eligible)[0]}）",
-            f"{'eligible' if eligible else 'not eligible'}: {elig['reason']['en']} ({met_word(eligible)[1]})",
-            elig["cites"]))
+        self.reasons.append(dict(self.texts.eligibility[eligible]))
         undetermined = self._open_questions(eligible)
         amount_yen, cap_yen, breakdown = self._amounts(eligible, undetermined)
         if undetermined:
             # The documents do not settle the outcome: say what is missing, never a guessed amount.
             amount_yen = None
         self._results()
-        for item in self.doc.get("assumptions", []):
-            self.reasons.append(reason("assumption", item["id"], "applied", f"読み方の前提：{item['ja']}",
-                                       f"reading assumed: {item['en']}", item["cites"]))
+        self.reasons += [dict(said) for said in self.texts.assumptions]
         return {"program": self.rv.program, "rules_version": self.rv.version, "rules_sha256": self.rv.sha256,
                 "ruleset": self.rv.name, "eligible": None if undetermined else eligible, "amount_yen": amount_yen,
                 "cap_yen": cap_yen,
                 "results": self.results, "breakdown": breakdown, "reasons": self.reasons}
 
-    def unknown(self, cond: Mapping[str, Any]) -> bool:
-        """In format 2, whether the facts given leave ``cond`` unsettled (absent facts, a value not computed)."""
-        return self.explanation >= 2 and kleene(cond, self.rv.clauses, self.facts, self.derived) is None
+    def unknown(self, label: str, cond: Mapping[str, Any], reads: tuple[tuple[str, str], ...]) -> bool:
+        """In format 2, whether the facts given leave ``cond`` unsettled (absent facts, a value not computed).
+
+        ``label``: the condition's name in this rule text; ``reads``: what ``cond`` reads. Kleene's reading is
+        unknown only where one of those is absent, so when all are given it is settled without reading it.
+        """
+        if self.explanation < 2:
+            return False
+        facts, derived = self.facts, self.derived
+        values = tuple((facts if kind == "fact" else derived).get(name) for kind, name in reads)
+        if None not in values:
+            return False
+        # Kleene's reading is a function of those values alone: remembered per rule text, keyed on them with
+        # their types (True == 1 in Python), when they are plain scalars.
+        key = (label, *((type(v), v) for v in values)) if all(
+            v is None or type(v) in (int, bool, str) for v in values) else None
+        memo = self.texts.unknown
+        known = memo.get(key) if key is not None else None
+        if known is None:
+            known = kleene(cond, self.rv.clauses, self.facts, self.derived) is None
+            if key is not None:
+                if len(memo) >= _UNKNOWN_SIZE:
+                    memo.clear()
+                memo[key] = known
+        return known
 
     def _open_questions(self, eligible: bool) -> bool:
         """List what the documents leave open; return whether any of it leaves this decision undetermined."""
         undetermined = False
-        for question in self.doc.get("open_questions", []):
+        for question, said in self.texts.questions:
             applies = "when" not in question or f"open__{question['id']}" in self.fired
-            missing = "、".join(question["missing"])
             if applies and eligible:
                 undetermined = True
                 outcome = "undetermined"
-                ja = f"未確定：{question['ja']}（資料にないもの：{missing}）"
-                en = f"undetermined: {question['en']} (not in the documents: {', '.join(question['missing'])})"
             elif applies:
                 outcome = "met"  # the point applies, but the application is not eligible anyway
-                ja = f"交付対象外のため判定に影響しない未確定の点：{question['ja']}"
-                en = f"open point that does not matter since the application is not eligible: {question['en']}"
             else:
                 outcome = "not_applicable" if self.explanation >= 2 else "not_met"
-                ja = f"この申請には当たらない未確定の点：{question['ja']}"
-                en = f"open point that does not apply to this application: {question['en']}"
-            self.reasons.append(reason("open_question", question["id"], outcome, ja, en, question["cites"]))
+            self.reasons.append(dict(said[outcome]))
         return undetermined
 
     def _tiers(self) -> None:
@@ -188,17 +299,12 @@ class _Assembly:
         if not tiers:
             return
         chosen = None
-        for option in tiers["options"]:
-            met = f"tier__{option['id']}" in self.fired
+        for rule, option, said in self.texts.tiers:
+            met = rule in self.fired
             outcome = "applied" if met and chosen is None else ("met" if met else "not_met")
             if outcome == "applied":
                 chosen = option["value"]
-                ja = f"{option['reason']['ja']} → {tiers['name_ja']}は「{option['value']}」"
-                en = f"{option['reason']['en']} → {tiers['result']} {option['value']}"
-            else:
-                ja = f"{tiers['name_ja']}「{option['value']}」：{option['reason']['ja']}（{met_word(met)[0]}）"
-                en = f"{tiers['result']} {option['value']}: {option['reason']['en']} ({met_word(met)[1]})"
-            self.reasons.append(reason("tier", option["id"], outcome, ja, en, option["cites"]))
+            self.reasons.append(dict(said[outcome]))
         self.results[tiers["result"]] = chosen
 
     def _amounts(self, eligible: bool, undetermined: bool) -> tuple[int | None, int | None, list[dict[str, Any]]]:
@@ -206,8 +312,7 @@ class _Assembly:
         if amount is None:
             return None, None, []
         if not eligible:
-            self.reasons.append(reason("amount", "amount", "not_met", "交付対象外のため補助額は 0 円です",
-                                       "not eligible, so the amount is 0 yen", amount["rate_cites"]))
+            self.reasons.append(dict(self.texts.not_eligible))  # type: ignore[arg-type]
             return 0, None, []
         ctx = Context(facts=self.facts, derived=self.derived, tables=self.rv.tables, results=self.results)
         result = compute_amounts(amount, ctx, self.fired)
@@ -224,7 +329,7 @@ class _Assembly:
             breakdown = _lines_adding_up(amount, result, breakdown, self.facts)
         return result.amount_yen, result.cap_yen, breakdown
 
-    def _component(self, comp: Mapping[str, Any], applied: bool, value: Fraction | None,
+    def _component(self, comp: Mapping[str, Any], applied: bool, value: Exact | None,
                    trace: list[dict[str, Any]]) -> dict[str, Any]:
         yen = None if value is None else (int(value) if value.denominator == 1 else str(value))
         if applied:
@@ -239,7 +344,8 @@ class _Assembly:
             outcome = "undetermined"
             ja = f"{comp['name_ja']}：—（必要な事実がないため計算できません）"
             en = f"{comp['name_en']}: not stated (the facts it needs were not given)"
-        elif self.explanation >= 2 and not applied and self.unknown(comp["when"]):
+        elif (self.explanation >= 2 and not applied
+              and self.unknown(f"component__{comp['id']}", comp["when"], self.texts.component_reads[comp["id"]])):
             outcome = "not_applicable"
         self.reasons.append(reason("component", comp["id"], outcome, ja, en, comp["cites"]))
         return {"component": comp["id"], "name_ja": comp["name_ja"], "name_en": comp["name_en"], "applied": applied,
@@ -280,12 +386,12 @@ class _Assembly:
         ctx = Context(facts=self.facts, derived=self.derived, tables=self.rv.tables, results=self.results,
                       components=dict(self.components))
         for item in self.doc.get("results", []):
-            value = evaluate(item["value"], ctx)
+            value = value_of(item["value"], ctx)
             self.results[item["id"]] = None if value is None else (
                 int(value) if value.denominator == 1 else str(value))
 
 
-def _exact(value: Fraction) -> int | str:
+def _exact(value: Exact) -> int | str:
     return int(value) if value.denominator == 1 else str(value)
 
 

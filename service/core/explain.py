@@ -16,6 +16,8 @@ def yen_text(value: Fraction | int | None) -> str:
     """Return ``12,000,000`` for whole yen and ``1/3`` style text for an exact fraction."""
     if value is None:
         return "—"
+    if type(value) is int:
+        return f"{value:,}"
     value = Fraction(value)
     return f"{int(value):,}" if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 

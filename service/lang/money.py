@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Callable
 from fractions import Fraction
+from functools import lru_cache
 
 __all__ = ["ROUNDING_MODES", "parse_rate", "round_yen", "UNIT_YEN"]
 
@@ -39,6 +40,11 @@ def parse_rate(text: object) -> Fraction:
     """
     if not isinstance(text, str):
         raise TypeError(f'a rate must be a quoted string like "2/3", got {type(text).__name__} {text!r}')
+    return _rate(text)
+
+
+@lru_cache(maxsize=4096)  # rule files hold a few hundred distinct rates; a decision parses each many times
+def _rate(text: str) -> Fraction:
     match = _RATE.match(text)
     if not match or int(match.group(2)) == 0:
         raise ValueError(f'a rate must look like "n/d" with d > 0, got {text!r}')
@@ -58,5 +64,12 @@ def round_yen(value: Fraction | int, mode: str = "floor", unit: int = 1) -> int:
         >>> round_yen(Fraction(15 * 35, 100))
         5
     """
+    if type(value) is int:  # exact in integers, no Fraction needed (the same result as below)
+        if mode == "floor":
+            return value // unit * unit
+        if mode == "ceil":
+            return -(-value // unit) * unit
+        if mode == "half_up":
+            return (2 * value + unit) // (2 * unit) * unit
     quotient = Fraction(value) / unit
     return int(ROUNDING_MODES[mode](quotient)) * unit

@@ -55,6 +55,10 @@ class SlotTable:
 
     contains: list[tuple[str, str]] = field(default_factory=list)
     one_of: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    #: per set of wanted slots: fact name -> (its value slot or None, its presence slot or None), and
+    #: derived name -> its slot; made once, so a decision does not build slot names
+    _plans: dict[frozenset[str], tuple[dict[str, tuple[str | None, str | None]], dict[str, str]]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     def lhs(self, leaf: Mapping[str, Any]) -> str:
         if "fact" in leaf:
@@ -77,15 +81,23 @@ class SlotTable:
     def flatten(self, facts: Mapping[str, Any], derived: Mapping[str, int | None],
                 wanted: frozenset[str]) -> dict[str, int | bool]:
         """Return the engine fact: only the slots the ruleset uses, and only those that are present."""
+        plan = self._plans.get(wanted)
+        if plan is None:
+            plan = self._plans[wanted] = self._plan(wanted)
+        fact_slots, derived_slots = plan
         out: dict[str, int | bool] = {}
         for name, value in facts.items():
-            if f"f_{name}" in wanted and isinstance(value, (bool, int)):
-                out[f"f_{name}"] = value
-            if f"p_{name}" in wanted:
-                out[f"p_{name}"] = True
+            slots = fact_slots.get(name)
+            if slots is not None:
+                value_slot, presence_slot = slots
+                if value_slot is not None and isinstance(value, (bool, int)):
+                    out[value_slot] = value
+                if presence_slot is not None:
+                    out[presence_slot] = True
         for name, value in derived.items():
-            if f"v_{name}" in wanted and value is not None:
-                out[f"v_{name}"] = value
+            slot = derived_slots.get(name)
+            if slot is not None and value is not None:
+                out[slot] = value
         for index, (name, item) in enumerate(self.contains):
             if isinstance(facts.get(name), list):
                 out[f"h{index}_{name}"] = item in facts[name]
@@ -93,6 +105,16 @@ class SlotTable:
             if isinstance(facts.get(name), str):
                 out[f"o{index}_{name}"] = facts[name] in values
         return out
+
+
+    @staticmethod
+    def _plan(wanted: frozenset[str]) -> tuple[dict[str, tuple[str | None, str | None]], dict[str, str]]:
+        facts: dict[str, tuple[str | None, str | None]] = {}
+        for slot in wanted:
+            if slot.startswith(("f_", "p_")):
+                value_slot, presence_slot = facts.get(slot[2:], (None, None))
+                facts[slot[2:]] = (slot, presence_slot) if slot[0] == "f" else (value_slot, slot)
+        return facts, {slot[2:]: slot for slot in wanted if slot.startswith("v_")}
 
 
 def inline(condition: Mapping[str, Any], clauses: Mapping[str, Mapping[str, Any]],
