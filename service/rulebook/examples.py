@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..lang.feature_values import fact_name, fiscal_year, value
+
 __all__ = ["Example", "examples", "features_dir"]
 
 _ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +27,6 @@ _OMIT = re.compile(r'^(?:前提|かつ) 事実 "([^"]+)" を指定しない$')
 _VERSION = re.compile(r"^(?:前提|かつ) 版 (\d+) を指定する$")
 _AMOUNT = re.compile(r"^(?:ならば|かつ) 補助額は ([0-9,]+) 円である$")
 _OUTCOME = {"交付対象と判定される": True, "交付対象外と判定される": False, "未確定と判定される": None}
-_GROUPED_INT = re.compile(r"^-?\d{1,3}(,\d{3})+$")
 
 
 @dataclass
@@ -45,27 +46,6 @@ class Example:
 
 def features_dir() -> Path:
     return _ROOT / "features"
-
-
-def _fiscal_year(text: str) -> int:
-    if text.startswith("令和"):
-        return 2018 + int(text[2:-2])
-    return int(text[:4])
-
-
-def _value(text: str) -> Any:
-    text = text.strip()
-    if text in ("はい", "真"):
-        return True
-    if text in ("いいえ", "偽"):
-        return False
-    if _GROUPED_INT.match(text):
-        return int(text.replace(",", ""))
-    return json.loads(text)
-
-
-def _fact_name(text: str) -> str:
-    return re.split(r"[（( ]", text.strip(), maxsplit=1)[0]
 
 
 def _blocks(text: str) -> list[tuple[str, str, list[str], list[list[str]]]]:
@@ -98,16 +78,16 @@ def _scenario(program: str, title: str, steps: list[str]) -> Example | None:
         if line.startswith("|"):
             cells = [c.strip() for c in line.strip("|").split("|")]
             if in_table and cells[0] != "事実":
-                current.request.setdefault("facts", {})[_fact_name(cells[0])] = _value(cells[1])
+                current.request.setdefault("facts", {})[fact_name(cells[0])] = value(cells[1])
             continue
         in_table = line.endswith("申請の事実は次のとおり:")
         if in_table:
             continue
         try:
             if m := _PROGRAM.match(line):
-                current.request = {"program": m.group(1), "fiscal_year": _fiscal_year(m.group(2)), "facts": {}}
+                current.request = {"program": m.group(1), "fiscal_year": fiscal_year(m.group(2)), "facts": {}}
             elif m := _FACT.match(line):
-                current.request.setdefault("facts", {})[m.group(1)] = _value(m.group(2))
+                current.request.setdefault("facts", {})[m.group(1)] = value(m.group(2))
             elif m := _OMIT.match(line):
                 current.request.setdefault("facts", {}).pop(m.group(1), None)
             elif m := _VERSION.match(line):

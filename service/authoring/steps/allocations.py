@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...lang.feature_values import fact_name, fiscal_year, value, yen, yen_words
 from . import StepMismatch, World, expect, step
 from .decisions import _quoted, ok
-from .values import fact_name, fiscal_year, value, yen, yen_words
 
 
 def _share(w: World, code: str) -> dict[str, Any]:

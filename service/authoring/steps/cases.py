@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...lang.feature_values import fact_name, fiscal_year, value, yen
 from . import StepMismatch, World, expect, step
-from .values import fact_name, fiscal_year, value, yen
 
 #: the case's amounts, as the features name them
 AMOUNTS = {"申請額": "applied_yen", "交付決定額": "granted_yen", "支払済額": "paid_yen", "確定額": "confirmed_yen",

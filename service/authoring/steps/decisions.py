@@ -15,9 +15,9 @@ from jsonschema import Draft202012Validator
 
 from ...core.decide import derive_values, validate_facts
 from ...core.reference import fired_rules
+from ...lang.feature_values import fact_name, fiscal_year, value, yen, yen_words
 from ...rulebook.registry import Rulebook
 from . import StepMismatch, World, expect, step
-from .values import fact_name, fiscal_year, value, yen, yen_words
 
 
 @lru_cache(maxsize=4)
