@@ -7,6 +7,8 @@ L1826 基準額②): 30,000 insured is the band 1～5万人未満 (10,000以上 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -14,8 +16,10 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -282,6 +286,116 @@ def test_impact_of_a_draft_band_amount(client: TestClient) -> None:
     report = client.post("/v1/impact", json={"rules": {f"{PROGRAM}/v3.yaml": draft()}},
                          headers=bearer("auditor")).json()
     assert report["total"]["yen_delta"] == 500_000 and report["changed"][0]["after"]["amount_yen"] == 14_000_000
+
+
+LOW_BAND = "      - {at_least: 0, under: 10000, amount: 3000, label_ja: 1万人未満}"
+
+
+def mixed_draft() -> str:
+    """基準額① 1～5万人未満 up 4,500 → 5,500千円 and 1万人未満 down 3,000 → 2,500千円 (a correction of v2)."""
+    text = draft(amount=4500)
+    assert LOW_BAND in text
+    text = text.replace(BAND_LINE, BAND_LINE.replace("amount: 4500", "amount: 5500"), 1)
+    text = text.replace(LOW_BAND, LOW_BAND.replace("amount: 3000", "amount: 2500"), 1)
+    return text.rstrip("\n") + "".join(
+        ["\nnumber_sources:"] + [f'\n  - {{at: "$.tables[0].bands[{i}].amount", value: {v}, kind: outside_seeds, '
+                                 "why_ja: 改正通知による（テスト用）, why_en: from an amending notice (test)}"
+                                 for i, v in ((0, 2500), (1, 5500))]) + "\n"
+
+
+def test_impact_of_a_mixed_edit_counts_who_gains_and_who_loses(client: TestClient) -> None:
+    """Six logged FY2024 applications, by hand from the seed tables (L1786 基準額①, L1826 基準額②):
+
+    - A 30,000 insured, 区分 1 and 3: 4,500 + 9,000千円 = 13,500,000 → 5,500 + 9,000 = 14,500,000 (+1,000,000)
+    - B 30,000, 区分 1 and 2 (both 基準額①): 4,500 × 2 = 9,000,000 → 5,500 × 2 = 11,000,000 (+2,000,000)
+    - C 5,000 (1万人未満), 区分 1 and 3: 3,000 + 6,000 = 9,000,000 → 2,500 + 6,000 = 8,500,000 (−500,000)
+    - D 60,000 (5～10万人未満), 区分 1 and 3: 6,000 + 12,000 = 18,000,000, unchanged
+    - E as A with a cost of 10,000,000円: the ceiling 13,500,000 → 14,500,000, the grant 10,000,000 both times
+    - F no data health plan: not eligible either way, 0円
+    Gainers 2, losers 1, unchanged 2 (D, F), ceiling only 1 (E); gross +3,000,000, −500,000, net +2,500,000;
+    total 59,500,000 → 62,000,000, +4.2% (2,500,000 / 59,500,000 = 4.20…%).
+    """
+    applications = [{}, {"categories": ["1", "2"]}, {"insured_count": 5000}, {"insured_count": 60000},
+                     {"eligible_cost_yen": 10_000_000}, {"has_data_health_plan": False}]
+    logged = []
+    for facts in applications:
+        response = client.post("/v1/decisions", json={"program": PROGRAM, "fiscal_year": 2024,
+                                                      "facts": {**FACTS, **facts}}, headers=bearer("applicant"))
+        assert response.status_code == 200, response.text
+        logged.append(response.json())
+    assert [d["amount_yen"] for d in logged] == [13_500_000, 9_000_000, 9_000_000, 18_000_000, 10_000_000, 0]
+
+    login(client, "auditor")
+    response = client.post(f"/workbench/programs/{PROGRAM}/draft",
+                           data=csrf(client, {"text": mixed_draft(), "action": "impact"}))
+    assert response.status_code == 200, response.text[:2000]
+    page = response.text
+
+    def figure(key: str) -> str:
+        found = re.search(rf'id="impact-{key}"><span class="label">[^<]*</span><span class="value">(.*?)</span>'
+                          r"(?:</span>)?", page)
+        assert found, key
+        return re.sub(r"<[^>]+>", "", found.group(1))
+
+    assert [figure(k) for k in ("gainers", "losers", "unchanged", "newly-eligible", "newly-ineligible",
+                                "cap-only", "refused")] == ["2", "1", "2", "0", "0", "1", "0"]
+    assert figure("gross-increase") == "+3,000,000円" and figure("gross-decrease") == "−500,000円"
+    assert figure("net") == "+2,500,000円"
+    assert "59,500,000円 → 62,000,000円（+4.2%）" in re.sub(r"<[^>]+>", "", page)
+    assert 'id="impact-distribution"' in page and 'id="impact-by-band"' in page and "<svg" in page
+    # the changed decisions with the applicant and the facts that decide the band; E apart, D and F not listed
+    listed = page.split('id="changed-decisions"')[1].split("</table>")[0]
+    assert all(logged[i]["decision_id"] in listed for i in (0, 1, 2))
+    assert all(logged[i]["decision_id"] not in listed for i in (3, 4, 5))
+    assert "applicant-1" in listed and "被保険者数: 30,000" in listed and "①国保一般事業、②生活習慣病予防対策" in listed
+    assert "1～5万人未満" in listed and "1万人未満" in listed
+    assert logged[4]["decision_id"] in page.split('id="cap-only-decisions"')[1].split("</table>")[0]
+    # the change list and its impact on one page
+    assert "基準額① 1～5万人未満: 4,500千円 → 5,500千円" in page
+    # the CSV of the list: one row a decision, deltas in yen
+    csv_href = re.search(r'id="impact-csv" download="impact.csv" href="data:text/csv;charset=utf-8,([^"]+)"', page)
+    assert csv_href
+    rows = list(csv.DictReader(io.StringIO(unquote(csv_href.group(1)).lstrip("\ufeff"))))
+    assert sorted((r["kind"], int(r["yen_delta"])) for r in rows) == [
+        ("cap_only", 0), ("gain", 1_000_000), ("gain", 2_000_000), ("loss", -500_000)]
+    assert {r["band"] for r in rows} == {"1～5万人未満", "1万人未満"} and rows[0]["insured_count"]
+
+
+def test_impact_summary_and_distribution_by_hand() -> None:
+    """The pure summary over a report: a newly eligible (0 → 9,000,000), a newly ineligible (13,500,000 → 0)."""
+    from service.workbench.impact import distribution, summarize
+
+    def entry(i: int, before: tuple[bool, int], after: tuple[bool, int] | None) -> dict[str, Any]:
+        side = lambda e, y: {"ruleset": "p@1", "eligible": e, "amount_yen": y, "cap_yen": y}  # noqa: E731
+        return {"decision_id": f"d{i}", "program": "p", "fiscal_year": 2024, "before": side(*before),
+                "after": None if after is None else side(*after)}
+
+    report = {"total": {"decisions": 5, "changed": 3, "facts_invalid": 1, "yen_delta": -4_500_000,
+                        "yen_before": 40_500_000},
+              "changed": [entry(1, (False, 0), (True, 9_000_000)), entry(2, (True, 13_500_000), (False, 0)),
+                          entry(3, (True, 9_000_000), None)]}
+    document = {"effective": {"from_fiscal_year": 2024, "to_fiscal_year": 2024}}
+    s = summarize(report, {}, document)
+    assert (s.gainers, s.losers, s.unchanged, s.newly_eligible, s.newly_ineligible, s.refused) == (1, 1, 2, 1, 1, 1)
+    assert (s.gross_increase, s.gross_decrease, s.net) == (9_000_000, 13_500_000, -4_500_000)
+    assert (s.total_before, s.total_after) == (40_500_000, 36_000_000) and s.change_ratio == Fraction(-1, 9)
+    assert not s.unknown and s.complete and s.fiscal_years == (2024,)
+    assert distribution(s.changes) == [(-13_500_000, -13_500_000, 1), (9_000_000, 9_000_000, 1)]
+    many = summarize({**report, "changed": [entry(i, (True, 0), (True, i * 1000)) for i in range(1, 21)]}, {},
+                     document)
+    bins = distribution(many.changes, bins=4)
+    assert bins == [(1000, 5999, 5), (6000, 10999, 5), (11000, 15999, 5), (16000, 20000, 5)]  # 5,000円 wide
+
+
+def test_impact_of_a_year_with_no_logged_decision_is_unknown(client: TestClient) -> None:
+    login(client, "auditor")
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft",
+                       data=csrf(client, {"text": draft(fiscal_year=2026), "action": "impact"})).text
+    assert 'id="impact-unknown"' in page and "令和8年度（2026年度）の記録された判定がありません。影響は不明です" in page
+    assert 'id="impact-gainers"' not in page
+    english = client.post(f"/workbench/programs/{PROGRAM}/draft",
+                          data=csrf(client, {"text": draft(fiscal_year=2026), "action": "impact", "lang": "en"})).text
+    assert "No logged decisions for FY2026: impact unknown" in english
 
 
 def test_features_of_a_draft(client: TestClient) -> None:

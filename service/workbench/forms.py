@@ -9,15 +9,29 @@ text box, and anything else (lists of objects) a JSON text area.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from ..rulebook.model import RuleVersion
 from .html import esc, tr
 
-__all__ = ["facts_from_form", "facts_schema_of", "render_fields"]
+__all__ = ["enum_labels", "facts_from_form", "facts_schema_of", "render_fields"]
 
 _PREFIX = "f."
+# a description that names each value: 事業区分: "1" ①国保一般事業, "2" ②生活習慣病予防対策, …
+_NAMED_VALUE = re.compile(r'"([^"]+)"\s+([^,"]+?)\s*(?=,\s*"|[.。]?\s*$)')
+
+
+def enum_labels(items: Mapping[str, Any], description: str) -> dict[str, str]:
+    """Each enum value's Japanese label: the ``title`` of a ``oneOf`` const, else the schema's description
+    (where each value is written as ``"1" ①国保一般事業``); a value with neither is its own label."""
+    labels = {str(v): str(v) for v in items.get("enum", [])}
+    labels.update({m.group(1): m.group(2) for m in _NAMED_VALUE.finditer(description) if m.group(1) in labels})
+    for option in items.get("oneOf", []):
+        if "const" in option and "title" in option:
+            labels[str(option["const"])] = str(option["title"])
+    return labels
 
 
 def facts_schema_of(rv: RuleVersion) -> Mapping[str, Any]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from string import Template
 from urllib.parse import urlencode
 
-__all__ = ["esc", "lang_of", "link", "page", "table", "tr"]
+__all__ = ["esc", "fiscal_year_words", "lang_of", "link", "page", "table", "tr"]
 
 
 def esc(value: object) -> str:
@@ -124,3 +124,12 @@ def page(lang: str, title: str, body: str, who: str, toggle: str) -> str:
         programs=tr(lang, "制度の一覧", "Programs"), cases_href=esc(link("/workbench/cases", lang)),
         cases=tr(lang, "案件", "Cases"), who=who, toggle=esc(toggle),
         toggle_label="English" if lang == "ja" else "日本語", body=body)
+
+
+def fiscal_year_words(year: int, lang: str) -> str:
+    """令和8年度（2026年度） in Japanese (the era year people use, the western year beside it); FY2026 in English."""
+    if lang == "en":
+        return f"FY{year}"
+    era, start = ("令和", 2018) if year >= 2019 else ("平成", 1988)
+    number = year - start
+    return f"{era}{'元' if number == 1 else number}年度（{year}年度）"

@@ -54,6 +54,8 @@ from .api import impact_dir, in_force_or_newest, versions_of
 from .forms import facts_from_form, facts_schema_of, render_fields
 from .gherkin import render_feature
 from .html import esc, lang_of, link, page, table, tr
+from .impact import summarize
+from .impact_view import impact_html
 
 __all__ = ["router"]
 
@@ -473,34 +475,6 @@ def _signed_yen(value: int, lang: str) -> str:
     return f'<span class="delta {cls}">{sign}{_yen(value, lang)}</span>'
 
 
-def _impact_html(report: Mapping[str, Any], lang: str) -> str:
-    total = report["total"]
-    labels = [("decisions", "対象の判定", "decisions"), ("changed", "変わる判定", "changed"),
-              ("eligible_to_ineligible", "対象 → 対象外", "eligible → ineligible"),
-              ("ineligible_to_eligible", "対象外 → 対象", "ineligible → eligible"),
-              ("to_undetermined", "→ 未確定", "→ undetermined"), ("from_undetermined", "未確定 →", "undetermined →"),
-              ("facts_invalid", "事実が受け付けられない", "facts refused")]
-    rows = [[esc(tr(lang, ja, en)), f'<span class="num">{total[key]:,}</span>'] for key, ja, en in labels]
-    rows.append([tr(lang, "補助額の増減", "yen delta"),
-                 f'<span class="num" id="yen-delta">{_signed_yen(total["yen_delta"], lang)}</span>'])
-    title = tr(lang, "影響（記録された判定を下書きで判定し直した結果）",
-               "Impact (logged decisions decided under the draft)")
-    out = [f'<div class="card" id="impact"><h3>{title}</h3>'
-           f'<p>{tr(lang, "走査した記録", "records scanned")}: {report["scanned"]:,}</p>',
-           table([tr(lang, "項目", "what"), tr(lang, "件数・金額", "count / yen")], rows)]
-    if report["changed"]:
-        out.append(table([tr(lang, "判定ID", "decision"), tr(lang, "年度", "FY"), tr(lang, "前", "before"),
-                          tr(lang, "後", "after"), tr(lang, "増減", "delta")],
-                         [[f"<small class=\"mono\">{esc(c['decision_id'])}</small>", esc(c["fiscal_year"]),
-                           _yen(c["before"]["amount_yen"], lang),
-                           "—" if c["after"] is None else _yen(c["after"]["amount_yen"], lang),
-                           "—" if c["after"] is None else _signed_yen((c["after"]["amount_yen"] or 0)
-                                                                      - (c["before"]["amount_yen"] or 0), lang)]
-                          for c in report["changed"][:200]], "changed"))
-    out.append("</div>")
-    return "".join(out)
-
-
 # -- the routes ----------------------------------------------------------------------------------------
 def router() -> APIRouter:
     pages = APIRouter(prefix="/workbench", include_in_schema=False)
@@ -664,14 +638,18 @@ def router() -> APIRouter:
                 problem_lines = {line for p in checked.problems if (line := problem_line(p))}
                 result = _problems_html(checked, lg)
                 if checked.ok and checked.rv is not None:
-                    if action == "check":
-                        previous = [n for n in versions if n < version]
-                        if previous:
-                            result += (f"<h3>{tr(lg, '変更点', 'Changes')}（v{max(previous)} → v{version}）</h3>"
-                                       + _changes_html(diff_documents(versions[max(previous)].document,
-                                                                      checked.rv.document), lg))
-                    elif action == "impact":
-                        result += _impact_html(service.auditor.impact([checked.rv]), lg)
+                    previous = [n for n in versions if n < version]
+                    if action in ("check", "impact") and previous:
+                        # the change list and its impact on one page
+                        result += (f"<h3>{tr(lg, '変更点', 'Changes')}（v{max(previous)} → v{version}）</h3>"
+                                   + _changes_html(diff_documents(versions[max(previous)].document,
+                                                                  checked.rv.document), lg))
+                    if action == "impact":
+                        report = service.auditor.impact([checked.rv])
+                        records = {c["decision_id"]: service.auditor.record(c["decision_id"])
+                                   for c in report["changed"]}
+                        result += impact_html(summarize(report, records, checked.rv.document),
+                                              facts_schema_of(checked.rv), lg)
                     elif action == "features":
                         run = run_draft_features(text, service.paths, program, version,
                                                  request.app.state.feature_target)
