@@ -410,6 +410,27 @@ def test_features_of_a_draft(client: TestClient) -> None:
     assert broken["passed"] is False and broken["check"]["ok"] is False
 
 
+def test_features_on_the_page_are_a_table_of_scenarios_in_japanese(client: TestClient) -> None:
+    """In force for FY2024, 基準額① raised to 5,000千円 breaks the hand-computed FY2024 scenarios: each is a row."""
+    login(client, "auditor")
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data=csrf(client, {"text": draft(), "action": "features"}))
+    assert page.status_code == 200
+    results = page.text.split('id="features-result"')[1].split("</table>")[0]
+    head = re.findall(r'<th scope="col">([^<]+)</th>', results)
+    assert head == ["シナリオ", "結果", "失敗した手順", "期待した値", "実際の値", "説明"]
+    failed = re.findall(r'<tr class="failed">(.*?)</tr>', results)
+    passed = re.findall(r'<tr class="passed">', results)
+    assert failed and passed and "失敗" in failed[0]
+    # 区分 ① and ② at 30,000 insured: 4,500千円 × 2 expected by the feature, 5,000千円 × 2 under the draft
+    assert "<td>9,000,000 円</td><td>10,000,000 円</td><td>補助上限額が期待と異なります</td>" in results
+    assert "が期待と異なります" in results
+    for raw in ("Traceback", "pytest", "AssertionError", "PASSED", "FAILED"):
+        assert raw not in page.text
+    # the buttons are disabled while it runs, and an auditor's publish button is disabled from the start
+    assert 'data-busy="busy"' in page.text and 'id="busy"' in page.text
+    assert re.search(r'id="action-publish"[^>]*disabled', page.text)
+
+
 def test_publish_is_for_owners_and_decides_at_once_and_is_logged(client: TestClient, rules: Path) -> None:
     text = draft(fiscal_year=2026)
     assert client.post("/v1/publish", json={"text": text}, headers=bearer("applicant")).status_code == 403

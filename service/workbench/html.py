@@ -90,7 +90,7 @@ button { padding:7px 16px; margin:4px 6px 4px 0; font-size:14px; border-radius:4
 button.secondary { background:#fff; color:#1f5fa8; }
 button.danger { background:#8a1c12; border-color:#8a1c12; }
 .editor { display:flex; border:1px solid #b8c3cd; background:#fff; height:560px; }
-.editor pre.gutter { margin:0; padding:4px 6px; background:#eef2f6; color:#6b7b8a; text-align:right; overflow:hidden;
+.editor pre.gutter { margin:0; padding:4px 6px; background:#eef2f6; color:#4a5866; text-align:right; overflow:hidden;
   font-family:"IPAGothic", monospace; font-size:13px; line-height:18px; min-width:56px; user-select:none; }
 .editor pre.gutter b { color:var(--ng); }
 .editor textarea { flex:1; border:0; padding:4px 8px; resize:none; white-space:pre; overflow:auto; outline:none; }
@@ -105,6 +105,30 @@ button.danger { background:#8a1c12; border-color:#8a1c12; }
 .delta.plus { color:var(--ok); font-weight:bold; } .delta.minus { color:var(--ng); font-weight:bold; }
 ul.changes li { margin:4px 0; }
 small.mono, code { font-family: monospace; font-size:12px; }
+small.mono { color:var(--muted); overflow-wrap:anywhere; }
+.figures { display:grid; grid-template-columns:repeat(auto-fill, minmax(170px, 1fr)); gap:8px; margin:8px 0; }
+.figures.money { grid-template-columns:repeat(auto-fill, minmax(230px, 1fr)); }
+.figure { border:1px solid var(--line); border-radius:6px; padding:6px 10px; background:#fbfcfd; }
+.figure .label { display:block; font-size:12px; color:var(--muted); }
+.figure .value { font-size:20px; font-weight:bold; }
+.charts h4 { margin:12px 0 2px; font-size:14px; }
+svg.chart { max-width:720px; display:block; }
+.scroll { max-width:100%; overflow-x:auto; }
+button.sort { background:none; border:0; color:var(--ink); padding:0; margin:0; font-weight:600;
+  text-decoration:underline; }
+button:disabled { opacity:1; background:#e4e8ec; border-color:#b8c3cd; color:#3d4a57; cursor:not-allowed; }
+.editor-label { display:block; font-weight:600; margin:8px 0 2px; }
+progress { vertical-align:middle; }
+td, th { overflow-wrap:anywhere; }
+pre { white-space:pre-wrap; overflow-wrap:anywhere; }
+@media (max-width: 700px) {
+  main { padding:10px 10px 40px; }
+  header { padding:8px 10px; gap:10px; }
+  table { display:block; overflow-x:auto; }
+  input[type=number], input[type=text], input[type=password], select { min-width:0; width:100%; }
+  .editor { height:420px; }
+  .editor textarea { min-width:0; }
+}
 """
 
 _FRAME = Template("""<!doctype html>

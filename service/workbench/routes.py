@@ -28,6 +28,7 @@ from ..authoring.drafting import (
     publish_draft,
     run_draft_features,
 )
+from ..authoring.features import program_scenarios
 from ..authoring.publishing import PublishError
 from ..authoring.rulediff import band_words, condition_words, diff_documents, unit_amount, unit_yen
 from ..kernel.errors import (
@@ -51,6 +52,7 @@ from ..web.guard import (
     new_session,
 )
 from .api import impact_dir, in_force_or_newest, versions_of
+from .checks_view import BUSY_JS, feature_failures_html, feature_results_html
 from .forms import facts_from_form, facts_schema_of, render_fields
 from .gherkin import render_feature
 from .html import esc, lang_of, link, page, table, tr
@@ -161,20 +163,6 @@ def error_box(exc: HojoError, lang: str) -> str:
     return (f'<div class="error" role="alert"><b>{status} {_STATUS_TEXT.get(status, "")}</b> '
             f'<code>{esc(exc.code)}</code>: {esc(exc.message_ja if lang == "ja" else exc.message_en)}'
             f'{"<ul>" + problems + "</ul>" if problems else ""}{detail}</div>')
-
-
-def feature_failures_html(failures: list[dict[str, Any]], lang: str) -> str:
-    """The failed scenarios as a table: scenario, step, expected, got (never a traceback)."""
-    if not failures:
-        return ""
-    head = "".join(f"<th>{tr(lang, ja, en)}</th>" for ja, en in (
-        ("シナリオ", "Scenario"), ("ステップ", "Step"), ("期待", "Expected"), ("結果", "Got"), ("説明", "Why")))
-    rows = "".join(
-        f"<tr><td>{esc(f['scenario'])} <small class='mono'>{esc(f['feature'])}:{f['scenario_line']}</small></td>"
-        f"<td>{esc(f['step'])} <small class='mono'>:{f['step_line']}</small></td><td>{esc(f['expected'])}</td>"
-        f"<td>{esc(f['got'])}</td><td>{esc(f['message_ja'] if lang == 'ja' else f['message_en'])}</td></tr>"
-        for f in failures[:100])
-    return f'<table class="feature-failures"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def _failed(request: Request, lang: str, exc: HojoError) -> HTMLResponse:
@@ -383,15 +371,23 @@ def _editor(program: str, lang: str, text: str, problem_lines: set[int], can: di
                ("features", tr(lang, "feature を実行", "run features"), "secondary"),
                ("publish", tr(lang, "公開する", "publish"), "danger")]
     locked = esc(tr(lang, "・権限なし", " · not your role"))
+    # An action the role may not take is shown disabled, saying why, rather than failing with a 403 later.
     shown = "".join(
-        f'<button type="submit" name="action" value="{a}" id="action-{a}" class="{cls}">{esc(label)}'
+        f'<button type="submit" name="action" value="{a}" id="action-{a}" class="{cls}" data-label="{esc(label)}"'
+        f'{"" if can.get(a, True) else " disabled"}>{esc(label)}'
         f'{esc((note_ja if lang == "ja" else note_en).get(a, ""))}{"" if can.get(a, True) else locked}</button>'
         for a, label, cls in buttons)
-    return (f'<form method="post" action="/workbench/programs/{esc(program)}/draft" id="draft-form">'
+    busy = (f'<p id="busy" class="notice" role="status" aria-live="polite" hidden><progress></progress> '
+            f'<span class="what"></span>{tr(lang, " を実行しています… ", ": running… ")}<span class="seconds">0</span>'
+            + tr(lang, " 秒（feature と公開は数十秒かかることがあります）",
+                 " s (features and publishing may take tens of seconds)") + "</p>")
+    return (f'<form method="post" action="/workbench/programs/{esc(program)}/draft" id="draft-form" data-busy="busy">'
             f'<input type="hidden" name="lang" value="{esc(lang)}">{csrf}'
-            f'<div class="editor"><pre class="gutter" id="gutter">{gutter}</pre>'
+            f'<label for="draft" class="editor-label">{tr(lang, "規則ファイル（YAML）", "rule file (YAML)")} '
+            f'<code>rules/{esc(program)}/</code></label>'
+            f'<div class="editor"><pre class="gutter" id="gutter" aria-hidden="true">{gutter}</pre>'
             f'<textarea name="text" id="draft" spellcheck="false" wrap="off">{esc(text)}</textarea></div>'
-            f"<div>{shown}</div></form>" + _EDITOR_JS)
+            f"<div>{shown}</div>{busy}</form>" + _EDITOR_JS + BUSY_JS)
 
 
 _EDITOR_JS = """<script>
@@ -653,11 +649,7 @@ def router() -> APIRouter:
                     elif action == "features":
                         run = run_draft_features(text, service.paths, program, version,
                                                  request.app.state.feature_target)
-                        badge = _badge("ok", tr(lg, "成功", "passed")) if run["passed"] else _badge(
-                            "ng", tr(lg, "失敗", "failed"))
-                        summary = run["summary_ja"] if lg == "ja" else run["summary"]
-                        result += (f'<div class="card" id="features-result">{badge} {esc(summary)}'
-                                   f'{feature_failures_html(run["failures"], lg)}</div>')
+                        result += feature_results_html(run, program_scenarios(_FEATURES, program), lg)
                     elif action == "publish":
                         done = publish_draft(service, service.paths, program, version, text, principal.name,
                                              impact_dir(), request.app.state.feature_target)
