@@ -55,9 +55,10 @@ from .api import impact_dir, in_force_or_newest, versions_of
 from .checks_view import BUSY_JS, feature_failures_html, feature_results_html
 from .forms import facts_from_form, facts_schema_of, render_fields
 from .gherkin import render_feature
-from .html import esc, lang_of, link, page, table, tr
+from .html import esc, fiscal_year_words, lang_of, link, page, table, tr
 from .impact import summarize
 from .impact_view import impact_html
+from .words import Vocabulary, condition_ja, rounding_words, version_status_words
 
 __all__ = ["router"]
 
@@ -189,12 +190,14 @@ def _yen(value: Any, lang: str) -> str:
     return f"{value:,}円" if lang == "ja" else f"{value:,} yen"
 
 
-def _cite(cites: Mapping[str, Any] | None) -> str:
+def _cite(cites: Mapping[str, Any] | None, lang: str = "ja") -> str:
+    """The citation, linked to its document's page at the cited line (the law beside the code)."""
     if not cites:
         return ""
     lines = f"L{cites.get('line')}" + (f"–L{cites['to_line']}" if "to_line" in cites else "")
-    return (f'<span class="quote">{esc(cites.get("document"))} {esc(lines)}：<q>{esc(cites.get("quote"))}</q>'
-            "</span>")
+    href = link(f"/workbench/sources/{cites.get('document')}", lang) + f"#L{cites.get('line')}"
+    return (f'<span class="quote"><a class="cite" href="{esc(href)}">{esc(cites.get("document"))} {esc(lines)}</a>'
+            f'：<q>{esc(cites.get("quote"))}</q></span>')
 
 
 def _text(value: Any, lang: str) -> str:
@@ -215,7 +218,7 @@ def _status_badge(status: str, lang: str) -> str:
 def _window(rv: RuleVersion, lang: str) -> str:
     a, b = rv.from_fiscal_year, rv.to_fiscal_year
     if lang == "ja":
-        return f"{a}年度" if a == b else f"{a}～{b}年度"
+        return fiscal_year_words(a, lang) if a == b else f"{fiscal_year_words(a, lang)}～{fiscal_year_words(b, lang)}"
     return f"FY{a}" if a == b else f"FY{a}–{b}"
 
 
@@ -236,77 +239,150 @@ def _program_nav(program: str, lang: str, current: str) -> str:
         for suffix, label in items) + "</p>"
 
 
-def _band_table(spec: Mapping[str, Any], lang: str) -> str:
+def _band_table(spec: Mapping[str, Any], lang: str, words: Vocabulary) -> str:
     by = spec["by"].get("fact") or spec["by"].get("value")
     head = [tr(lang, "区分", "band"), tr(lang, "下限", "from"), tr(lang, "上限", "to"),
             f'{tr(lang, "額", "amount")}（{esc(spec["unit"])}）', f'<span class="num">{tr(lang, "円", "yen")}</span>']
     rows = []
     for band in spec["bands"]:
-        words = band_words(band, lang)
-        lower, _, upper = words.partition(" " if lang == "ja" else ", ")
+        text = band_words(band, lang)
+        lower, _, upper = text.partition(" " if lang == "ja" else ", ")
         rows.append([esc(band.get("label_ja", "")), esc(lower), esc(upper),
                      f'<span class="num">{esc(unit_amount(band["amount"], spec["unit"]))}</span>',
                      f'<span class="num">{unit_yen(band["amount"], spec["unit"]):,}</span>'])
     title = spec["name_ja"] if lang == "ja" else spec["name_en"]
-    return (f"<h3>{esc(title)} <small class=\"mono\">{esc(spec['id'])} · {tr(lang, '区分の基準', 'by')} "
-            f"{esc(by)}</small></h3>"
-            f"<div>{_cite(spec['cites'])}</div>" + table(head, rows, "bands"))
+    basis = words.title(by) if lang == "ja" else by
+    return (f"<h3>{esc(title)} <small>{tr(lang, '区分の基準', 'by')}：{esc(basis)}</small> "
+            f"<small class=\"mono\">{esc(spec['id'])}</small></h3>"
+            f"<div>{_cite(spec['cites'], lang)}</div>" + table(head, rows, "bands"))
+
+
+def _contents(lang: str) -> str:
+    """The contents bar of a program page: its sections, each a link to its heading."""
+    sections = [("versions", "版", "Versions"), ("history", "金額の推移", "Amount history"),
+                ("clauses", "要件", "Clauses"), ("eligibility", "交付対象", "Eligibility"),
+                ("tables", "基準額表", "Band tables"), ("amount", "金額", "Amount"),
+                ("assumptions", "読み方の前提", "Assumptions"), ("number-sources", "数値の出所", "Numbers"),
+                ("open-questions", "未確定の点", "Open questions"), ("features-spec", "仕様", "Features")]
+    return ('<nav class="contents" aria-label="' + tr(lang, "目次", "Contents") + '">'
+            + "".join(f'<a href="#{key}">{tr(lang, ja, en)}</a>' for key, ja, en in sections) + "</nav>")
+
+
+def _versions_table(request: Request, program: str, versions: Mapping[int, RuleVersion], chosen: RuleVersion,
+                    lang: str) -> str:
+    """Every version with its window and status in words; the one in force this fiscal year says so."""
+    service = request.app.state.service
+    in_force = in_force_or_newest(service, program)
+    rows = []
+    for number, rv in sorted(versions.items()):
+        marks = []
+        if rv is in_force:
+            marks.append(f'<span class="badge published">{tr(lang, "現在適用中", "in force")}</span>')
+        if rv is chosen:
+            marks.append(f'<span class="badge">{tr(lang, "表示中", "shown")}</span>')
+        href = esc(link(f"/workbench/programs/{program}", lang, v=number))
+        rows.append([f'<a href="{href}">v{number}</a> {" ".join(marks)}', esc(_window(rv, lang)),
+                     _badge(rv.status, version_status_words(rv.status, lang)),
+                     esc(rv.document.get("published_at", "—")),
+                     esc(rv.document["name_ja"] if lang == "ja" else rv.document["name_en"]),
+                     f'<small class="mono">{esc(rv.sha256[:16])}…</small>'])
+    return table([tr(lang, "版", "version"), tr(lang, "適用年度", "window"), tr(lang, "状態", "status"),
+                  tr(lang, "公開日", "published"), tr(lang, "名称", "name"), "sha256"], rows, "versions")
+
+
+def _amount_history(versions: Mapping[int, RuleVersion], lang: str) -> str:
+    """Each band amount across the versions (基準額① 1～5万人未満 by fiscal year), a changed one marked."""
+    numbers = sorted(versions)
+    keys: dict[tuple[str, str], dict[int, str]] = {}
+    for number in numbers:
+        for spec in versions[number].document.get("tables", []):
+            name = spec["name_ja"] if lang == "ja" else spec["name_en"]
+            for band in spec["bands"]:
+                label = band.get("label_ja") or band_words(band, lang)
+                keys.setdefault((name, label), {})[number] = unit_amount(band["amount"], spec["unit"])
+    head = f'<h2 id="history">{tr(lang, "金額の推移（版ごと）", "Amount history (by version)")}</h2>'
+    if not keys:
+        return head + f"<p>{tr(lang, '基準額表はありません', 'no band tables')}</p>"
+    cols = [tr(lang, "金額", "amount")] + [f"v{n}<br><small>{esc(_window(versions[n], lang))}</small>"
+                                          for n in numbers]
+    rows = []
+    for (name, label), by_version in keys.items():
+        cells, last = [], None
+        for n in numbers:
+            value = by_version.get(n)
+            changed = last is not None and value is not None and value != last
+            text = esc(value) if value is not None else "—"
+            cells.append(f'<span class="num{" changed-amount" if changed else ""}">{text}'
+                         f'{tr(lang, "（変更）", " (changed)") if changed else ""}</span>')
+            last = value if value is not None else last
+        rows.append([f"{esc(name)} {esc(label)}", *cells])
+    return head + table(cols, rows, "history")
+
+
+def _named(text: str, ident: str) -> str:
+    """A name people read, with the rule file's id after it as small secondary text."""
+    return f'{text} <small class="mono">{esc(ident)}</small>'
+
+
+def _when(when: Any, lang: str, words: Vocabulary) -> str:
+    return esc(condition_ja(when, words) if lang == "ja" else condition_words(when, lang))
 
 
 def _version_sections(rv: RuleVersion, lang: str) -> str:
     doc = rv.document
+    words = Vocabulary.of(facts_schema_of(rv), doc)
     out = []
     desc = doc.get(f"description_{lang}") or doc.get("description_ja")
     if desc:
         out.append(f"<p>{esc(desc)}</p>")
-    out.append(f"<h2>{tr(lang, '要件', 'Clauses')}</h2>")
-    out.append(table([tr(lang, "要件", "clause"), tr(lang, "条件", "condition"), tr(lang, "理由", "reason"),
-                      tr(lang, "出典", "source")],
-                     [[f"<code>{esc(c['id'])}</code>", esc(condition_words(c["when"], lang)),
-                       _text(c["reason"], lang), _cite(c["cites"])] for c in doc.get("clauses", [])]))
+    out.append(f"<h2 id=\"clauses\">{tr(lang, '要件', 'Clauses')}</h2>")
+    out.append(table([tr(lang, "要件", "clause"), tr(lang, "条件", "condition"), tr(lang, "出典", "source")],
+                     [[_named(_text(c["reason"], lang), c["id"]), _when(c["when"], lang, words),
+                       _cite(c["cites"], lang)] for c in doc.get("clauses", [])], "clauses"))
     elig = doc["eligibility"]
-    out.append(f"<h3>{tr(lang, '交付対象', 'Eligibility')}</h3><p>{esc(condition_words(elig['when'], lang))} — "
-               f"{_text(elig['reason'], lang)}<br>{_cite(elig['cites'])}</p>")
+    out.append(f"<h3 id=\"eligibility\">{tr(lang, '交付対象', 'Eligibility')}</h3><p>{_text(elig['reason'], lang)}"
+               f"<br>{tr(lang, '条件', 'condition')}：{_when(elig['when'], lang, words)}<br>"
+               f"{_cite(elig['cites'], lang)}</p>")
     tiers = doc.get("tiers")
     if tiers:
-        out.append(f"<h3>{esc(tiers['name_ja'])}</h3>")
+        out.append(f"<h3>{esc(tiers['name_ja'] if lang == 'ja' else tiers.get('name_en', tiers['name_ja']))}</h3>")
         out.append(table([tr(lang, "値", "value"), tr(lang, "条件", "condition"), tr(lang, "理由", "reason"),
                           tr(lang, "出典", "source")],
-                         [[esc(o["value"]), esc(condition_words(o["when"], lang)), _text(o["reason"], lang),
-                           _cite(o["cites"])] for o in tiers["options"]]))
+                         [[esc(o["value"]), _when(o["when"], lang, words), _text(o["reason"], lang),
+                           _cite(o["cites"], lang)] for o in tiers["options"]]))
     if doc.get("derived"):
         out.append(f"<h3>{tr(lang, '派生値', 'Derived values')}</h3>")
         out.append(table([tr(lang, "名前", "name"), tr(lang, "理由", "reason"), tr(lang, "出典", "source")],
-                         [[esc(d.get(f"name_{lang}", d["id"])), _text(d["reason"], lang), _cite(d["cites"])]
-                          for d in doc["derived"]]))
+                         [[_named(esc(d.get(f"name_{lang}", d["id"])), d["id"]), _text(d["reason"], lang),
+                           _cite(d["cites"], lang)] for d in doc["derived"]]))
     if doc.get("tables"):
-        out.append(f"<h2>{tr(lang, '基準額表', 'Band tables')}</h2>")
-        out += [_band_table(spec, lang) for spec in doc["tables"]]
+        out.append(f"<h2 id=\"tables\">{tr(lang, '基準額表', 'Band tables')}</h2>")
+        out += [_band_table(spec, lang, words) for spec in doc["tables"]]
     amount = doc.get("amount")
     if amount:
-        out.append(f"<h2>{tr(lang, '金額', 'Amount')}</h2>")
-        rows = [[esc(c.get(f"name_{lang}", c["id"])), esc(condition_words(c["when"], lang)) if "when" in c else "—",
-                 _text(c["reason"], lang), _cite(c["cites"])] for c in amount.get("components", [])]
+        out.append(f"<h2 id=\"amount\">{tr(lang, '金額', 'Amount')}</h2>")
+        rows = [[_named(esc(c.get(f"name_{lang}", c["id"])), c["id"]),
+                 _when(c["when"], lang, words) if "when" in c else "—", _text(c["reason"], lang),
+                 _cite(c["cites"], lang)] for c in amount.get("components", [])]
         if "cap" in amount:
             rows.append([tr(lang, "補助上限額", "ceiling"), "—", _text(amount["cap"]["reason"], lang),
-                         _cite(amount["cap"]["cites"])])
-        rounding = amount.get("rounding", {})
-        rate = f"{amount.get('rate')} · {rounding.get('mode', '')} {rounding.get('unit_yen', '')}"
-        rows.append([tr(lang, "補助率", "rate"), "—", esc(rate), _cite(amount.get("rate_cites"))])
+                         _cite(amount["cap"]["cites"], lang)])
+        rate = f"{amount.get('rate')}（{rounding_words(amount.get('rounding'), lang)}）"
+        rows.append([tr(lang, "補助率", "rate"), "—", esc(rate), _cite(amount.get("rate_cites"), lang)])
         out.append(table([tr(lang, "内訳", "component"), tr(lang, "条件", "condition"), tr(lang, "理由", "reason"),
-                          tr(lang, "出典", "source")], rows))
-    out.append(f"<h2>{tr(lang, '読み方の前提', 'Assumptions')}</h2>")
+                          tr(lang, "出典", "source")], rows, "amount"))
+    out.append(f"<h2 id=\"assumptions\">{tr(lang, '読み方の前提', 'Assumptions')}</h2>")
     assumptions = doc.get("assumptions", [])
-    out.append(table([tr(lang, "前提", "assumption"), tr(lang, "内容", "reading"), tr(lang, "出典", "source")],
-                     [[f"<code>{esc(a['id'])}</code>", esc(a.get(lang) or a["ja"]), _cite(a["cites"])]
+    out.append(table([tr(lang, "内容", "reading"), tr(lang, "出典", "source")],
+                     [[_named(esc(a.get(lang) or a["ja"]), a["id"]), _cite(a["cites"], lang)]
                       for a in assumptions]) if assumptions else f"<p>{tr(lang, 'なし', 'none')}</p>")
     out.append(_number_sources_html(rv, lang))
-    out.append(f"<h2>{tr(lang, '未確定の点', 'Open questions')}</h2>")
+    out.append(f"<h2 id=\"open-questions\">{tr(lang, '未確定の点', 'Open questions')}</h2>")
     questions = doc.get("open_questions", [])
-    out.append(table([tr(lang, "点", "question"), tr(lang, "内容", "what"), tr(lang, "資料にないもの", "missing"),
-                      tr(lang, "出典", "source")],
-                     [[f"<code>{esc(q['id'])}</code>", esc(q.get(lang) or q["ja"]), esc("、".join(q["missing"])),
-                       _cite(q["cites"])] for q in questions]) if questions else f"<p>{tr(lang, 'なし', 'none')}</p>")
+    out.append(table([tr(lang, "内容", "what"), tr(lang, "資料にないもの", "missing"), tr(lang, "出典", "source")],
+                     [[_named(esc(q.get(lang) or q["ja"]), q["id"]), esc("、".join(q["missing"])),
+                       _cite(q["cites"], lang)] for q in questions]) if questions
+               else f"<p>{tr(lang, 'なし', 'none')}</p>")
     return "".join(out)
 
 
@@ -349,7 +425,7 @@ def _decision_html(decision: Mapping[str, Any], lang: str) -> str:
                       tr(lang, "出典", "source")],
                      [[esc(_KIND.get(r["kind"], (r["kind"], r["kind"]))[0 if lang == "ja" else 1]),
                        _badge(r["outcome"], _OUTCOME.get(r["outcome"], (r["outcome"],) * 2)[0 if lang == "ja" else 1]),
-                       esc(r["message_ja"] if lang == "ja" else r["message_en"]), _cite(r["source"])]
+                       esc(r["message_ja"] if lang == "ja" else r["message_en"]), _cite(r["source"], lang)]
                       for r in decision["reasons"]], "reasons"))
     return "".join(out)
 
@@ -424,8 +500,8 @@ def _number_sources_html(rv: RuleVersion, lang: str) -> str:
              "outside_seeds": ("資料外（法令等）の数値", "from outside the documents held"),
              "computed": ("資料の数値から計算した値", "computed from printed figures"),
              "cited_elsewhere": ("資料の別の行に書かれた数値", "printed on another line")}
-    rows = [[f"<code>{esc(d['at'])}</code>", esc(d["value"]), esc(tr(lang, *kinds[d["kind"]])),
-             esc(d["why_en"] if lang == "en" else d["why_ja"]), _cite(d.get("cites"))] for d in rv.number_sources]
+    rows = [[f"<small class=\"mono\">{esc(d['at'])}</small>", esc(d["value"]), esc(tr(lang, *kinds[d["kind"]])),
+             esc(d["why_en"] if lang == "en" else d["why_ja"]), _cite(d.get("cites"), lang)] for d in rv.number_sources]
     head = f"<h2 id=\"number-sources\">{tr(lang, '数値の出所の前提', 'Where numbers come from (assumptions)')}</h2>"
     if not rows:
         return head + f"<p>{tr(lang, 'すべての数値が引用に書かれています', 'every number is printed in its quote')}</p>"
@@ -513,7 +589,7 @@ def router() -> APIRouter:
                 why = entry["why_not_decidable"]
                 out.append(f'<div class="card"><b>{tr(lg, "判定しない理由", "why it is not decided")}</b>: '
                            f'{esc(why.get(lg) or why["ja"])}</div>')
-                out += [f"<div>{_cite(c)}</div>" for c in entry.get("cites", [])]
+                out += [f"<div>{_cite(c, lg)}</div>" for c in entry.get("cites", [])]
                 return _html(request, lg, name, "".join(out))
             if entry["status"] == "allocation":
                 out.append('<div class="card">' + tr(lg, "予算を申請者の間で配分する制度です（POST /v1/allocations）。",
@@ -525,21 +601,15 @@ def router() -> APIRouter:
             if chosen is None:
                 raise UnknownProgramError(f"版 {v} はありません", f"no version {v}", code="unknown_version")
             out.append(_program_nav(program, lg, ""))
-            out.append(f"<h2>{tr(lg, '版', 'Versions')}</h2>")
-            rows = []
-            for number, rv in sorted(versions.items()):
-                here = " ◀" if rv is chosen else ""
-                href = esc(link(f"/workbench/programs/{program}", lg, v=number))
-                rows.append([f'<a href="{href}">v{number}</a>{here}', esc(_window(rv, lg)),
-                             _badge(rv.status, rv.status), esc(rv.document.get("published_at", "—")),
-                             f'<small class="mono">{esc(rv.sha256[:16])}…</small>',
-                             esc(rv.document["name_ja"] if lg == "ja" else rv.document["name_en"])])
-            out.append(table(["", tr(lg, "適用年度", "window"), tr(lg, "状態", "status"), tr(lg, "公開日", "published"),
-                              "sha256", tr(lg, "名称", "name")], rows, "versions"))
-            out.append(f"<h2>v{chosen.version} · {esc(_window(chosen, lg))}</h2>")
+            out.append(_contents(lg))
+            out.append(f"<h2 id=\"versions\">{tr(lg, '版', 'Versions')}</h2>")
+            out.append(_versions_table(request, program, versions, chosen, lg))
+            out.append(_amount_history(versions, lg))
+            out.append(f"<h2>v{chosen.version} · {esc(_window(chosen, lg))}"
+                       f"{tr(lg, '（表示中の版）', ' (shown)')}</h2>")
             out.append(_version_sections(chosen, lg))
             feature = _FEATURES / f"{program}.feature"
-            out.append(f"<h2>{tr(lg, '仕様（feature）', 'Specification (features)')}</h2>")
+            out.append(f"<h2 id=\"features-spec\">{tr(lg, '仕様（feature）', 'Specification (features)')}</h2>")
             if feature.is_file():
                 out.append(f'<div id="features">{render_feature(feature.read_text(encoding="utf-8"), lg)}</div>')
             else:
