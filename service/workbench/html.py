@@ -119,6 +119,16 @@ button.sort { background:none; border:0; color:var(--ink); padding:0; margin:0; 
 button:disabled { opacity:1; background:#e4e8ec; border-color:#b8c3cd; color:#3d4a57; cursor:not-allowed; }
 .editor-label { display:block; font-weight:600; margin:8px 0 2px; }
 progress { vertical-align:middle; }
+.two-columns { display:flex; gap:24px; flex-wrap:wrap; } .two-columns > div { flex:1 1 340px; min-width:0; }
+label.inline { display:inline; font-weight:normal; }
+fieldset.fact { border:0; padding:0; margin:8px 0; } fieldset.fact legend { font-weight:600; padding:0; }
+.choice { display:inline-block; margin:2px 12px 2px 0; white-space:nowrap; }
+.field-error { display:block; color:var(--ng); font-weight:600; font-size:13px; }
+[aria-invalid=true] { border-color:var(--ng); outline:2px solid var(--ng); }
+input.money { min-width:200px; text-align:right; }
+nav.contents { position:sticky; top:0; background:var(--bg); padding:6px 0; border-bottom:1px solid var(--line);
+  display:flex; flex-wrap:wrap; gap:4px 14px; font-size:14px; z-index:1; }
+.changed-amount { font-weight:bold; }
 td, th { overflow-wrap:anywhere; }
 pre { white-space:pre-wrap; overflow-wrap:anywhere; }
 @media (max-width: 700px) {

@@ -62,6 +62,7 @@ from .words import Vocabulary, condition_ja, rounding_words, version_status_word
 
 __all__ = ["router"]
 
+_CURRENT = ' aria-current="page"'
 _FEATURES = Path(__file__).resolve().parents[2] / "features"
 _ROLE = {"applicant": ("申請者", "applicant"), "auditor": ("監査担当", "auditor"),
          "policy_owner": ("政策担当", "policy owner"), "monitor": ("監視", "monitor")}
@@ -396,7 +397,15 @@ def _login_form(lang: str, next_path: str = "/workbench") -> str:
             f'<button type="submit" id="login">{tr(lang, "ログイン", "log in")}</button></form></div>')
 
 
-def _decision_html(decision: Mapping[str, Any], lang: str) -> str:
+def _component_names(rv: RuleVersion | None, lang: str) -> dict[str, str]:
+    """The amount's components by their names in the rule file (``name_ja`` / ``name_en``)."""
+    if rv is None:
+        return {}
+    return {c["id"]: str(c.get(f"name_{lang}") or c.get("name_ja") or c["id"])
+            for c in rv.document.get("amount", {}).get("components", [])}
+
+
+def _decision_html(decision: Mapping[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str:
     eligible = decision["eligible"]
     if eligible is True:
         verdict = _badge("ok", tr(lang, "交付対象", "eligible"))
@@ -417,7 +426,7 @@ def _decision_html(decision: Mapping[str, Any], lang: str) -> str:
     if decision.get("breakdown"):
         out.append(f"<h3>{tr(lang, '内訳', 'Breakdown')}</h3>")
         out.append(table([tr(lang, "内訳", "component"), tr(lang, "適用", "applied"), '<span class="num">円</span>'],
-                         [[f"<code>{esc(b['component'])}</code>",
+                         [[_named(esc((names or {}).get(b["component"], b["component"])), b["component"]),
                            tr(lang, "はい", "yes") if b["applied"] else tr(lang, "いいえ", "no"),
                            f'<span class="num">{b["yen"]:,}</span>'] for b in decision["breakdown"]]))
     out.append(f"<h3>{tr(lang, '理由', 'Reasons')}</h3>")
@@ -625,12 +634,19 @@ def router() -> APIRouter:
         if entry["status"] in ("reference", "allocation") or not years:
             raise UnknownProgramError("この制度は申請ごとに判定しません", "this program is not decided per application",
                                       code="not_decidable")
-        year = fy if fy in years else max(years)
+        year = fy if fy is not None and fy in years else int(max(years))
         rv = service.rulebook.select(program, year)
         schema = facts_schema_of(rv)
         values: dict[str, Any] = {}
+        field_errors: dict[str, str] = {}
         result = ""
         status = 200
+        unknown_year = ""
+        if isinstance(fy, int) and fy not in years:  # said plainly, never a silent switch to another year's form
+            unknown_year = ('<div class="error" id="unknown-year" role="alert">' + esc(tr(
+                lg, f"{fiscal_year_words(fy, lg)}の規則はありません。{fiscal_year_words(year, lg)}の規則で試算します。",
+                f"There is no rule for {fiscal_year_words(fy, lg)}; this form uses {fiscal_year_words(year, lg)}."))
+                + "</div>")
         if form is not None:
             values, unreadable = facts_from_form(schema, form)
             if unreadable:
@@ -644,31 +660,36 @@ def router() -> APIRouter:
                     keep = _field(form, "record") == "1"
                     decision = service.decide({"program": program, "fiscal_year": year, "facts": values},
                                               requested_by=principal.name, record=keep)
-                    result = _recorded_note(keep, lg) + _decision_html(decision, lg) + (
+                    result = _recorded_note(keep, lg) + _decision_html(decision, lg, _component_names(rv, lg)) + (
                         f'<p><a href="{esc(link("/workbench/decisions/" + decision["decision_id"], lg))}">'
                         f'{tr(lg, "記録された判定を見る", "see the recorded decision")}</a></p>' if keep else "")
                 except HojoError as exc:
                     result, status = error_box(exc, lg), _status(exc)
+                    for problem in exc.problems:  # each problem also at its field
+                        name = problem.path.removeprefix("$.facts.").split(".")[0].split("[")[0]
+                        if problem.path.startswith("$.facts.") and name not in field_errors:
+                            field_errors[name] = problem.message_ja if lg == "ja" else problem.message_en
         name = entry["name_ja"] if lg == "ja" else entry["name_en"]
         year_links = " ".join(
-            f'<a class="{"current" if y == year else ""}" '
+            f'<a class="{"current" if y == year else ""}"{_CURRENT if y == year else ""} '
             f'href="{esc(link(f"/workbench/programs/{program}/try", lg, fy=y))}">'
-            f'{y}{tr(lg, "年度", "")}</a>' for y in years)
+            f'{esc(fiscal_year_words(y, lg))}</a>' for y in years)
         body = (f"<h1>{esc(name)}</h1>" + _program_nav(program, lg, "/try")
-                + f'<p class="tabs">{tr(lg, "年度", "fiscal year")}: {year_links} · {esc(rv.name)}</p>'
-                + f'<div style="display:flex;gap:24px;flex-wrap:wrap"><div style="flex:1;min-width:360px">'
+                + f'<p class="tabs">{tr(lg, "年度", "fiscal year")}: {year_links} · '
+                f'<small class="mono">{esc(rv.name)}</small></p>' + unknown_year
+                + '<div class="two-columns"><div>'
                 f'<form method="post" class="facts card" id="try-form" action="/workbench/programs/{esc(program)}/try">'
                 f'<input type="hidden" name="fy" value="{year}"><input type="hidden" name="lang" value="{esc(lg)}">'
                 + _csrf(request)
-                + render_fields(schema, lg, values)
+                + render_fields(schema, lg, values, field_errors)
                 + '<p class="hint" id="simulation-note">' + tr(
                     lg, "試算は記録されません（判定の記録にも影響の試算にも入りません）。",
                     "A try is a simulation: nothing is recorded, and impact previews never count it.") + "</p>"
-                + '<label style="font-weight:normal"><input type="checkbox" name="record" value="1" id="record"> '
+                + '<p><input type="checkbox" name="record" value="1" id="record"> <label for="record" class="inline">'
                 + tr(lg, "この判定を記録する（申請として残す）", "record this decision (keep it as an application)")
-                + "</label>"
+                + "</label></p>"
                 + f'<p><button type="submit" id="decide">{tr(lg, "判定する", "decide")}</button></p></form></div>'
-                f'<div style="flex:1.3;min-width:420px">{result}</div></div>')
+                f'<div id="try-result">{result}</div></div>')
         return _html(request, lg, tr(lg, "試算", "Try it"), body, status)
 
     @pages.get("/programs/{program}/try", response_class=HTMLResponse)
@@ -824,7 +845,12 @@ def router() -> APIRouter:
                     "This record's hash, its link to the record before it and its leaf in the log's tree were "
                     "checked.") + "</div>")
             if "eligible" in record and "reasons" in record:
-                out.append(_decision_html(record, lg))
+                try:
+                    decided_by = request.app.state.service.rulebook.select(
+                        record["program"], record["fiscal_year"], record.get("rules_version"))
+                except HojoError:
+                    decided_by = None  # a version no longer in rules/: the ids are shown instead of names
+                out.append(_decision_html(record, lg, _component_names(decided_by, lg)))
             else:  # a publication or an allocation: shown as recorded
                 out.append(f'<pre class="card">{esc(json.dumps(record, ensure_ascii=False, indent=2))}</pre>')
             out.append(f'<p class="mono">seq {esc(record["log"]["seq"])} · hash {esc(record["log"]["hash"])}</p>')

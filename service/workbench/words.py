@@ -8,24 +8,14 @@ item of a list its enum label (「①国保一般事業」), a clause its reason
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..authoring.rulediff import LEGAL
-from .forms import enum_labels
+from .forms import enum_labels, is_japanese
 
 __all__ = ["Vocabulary", "condition_ja", "is_japanese", "rounding_words", "version_status_words"]
-
-_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
-_KANA_KANJI = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-
-
-def is_japanese(text: str) -> bool:
-    """Japanese prose: kana or kanji, and no English word (an id or a romaji word is not read as Japanese)."""
-    return bool(_KANA_KANJI.search(text)) and not _LATIN_WORD.search(re.sub(r"[（(][^）)]*[）)]", "", text))
-
 
 @dataclass(frozen=True)
 class Vocabulary:
