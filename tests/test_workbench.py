@@ -193,6 +193,53 @@ def test_try_form_is_generated_from_the_facts_schema_and_decides(client: TestCli
     assert bad.status_code == 422 and "$.facts.insured_count" in bad.text and "invalid_facts" in bad.text
 
 
+def test_a_citation_opens_its_document_at_the_line_with_the_clauses_citing_it(client: TestClient) -> None:
+    login(client, "applicant")
+    program = client.get(f"/workbench/programs/{PROGRAM}").text
+    href = "/workbench/sources/001_c02c95a32821d2bb.txt?line=1770#L1770"
+    assert f'href="{href}"' in program  # the data health plan clause cites L1770
+    page = client.get(href.split("#")[0]).text
+    row = re.search(r'<tr id="L1770" class="([^"]*)">(.*?)</tr>', page)
+    assert row and row.group(1) == "cited marked"
+    assert "データヘルス計画を策定していること。" in row.group(2) and "v2 clauses data_health_plan" in row.group(2)
+    assert "令和６年度 市町村国保ヘルスアップ事業" in row.group(2)
+    # the paragraph around the line is marked too: L1767 （適用要件） … L1772, a run of non-blank lines
+    assert '<tr id="L1771" class="marked">' in page or '<tr id="L1771" class="cited marked">' in page
+    assert 'id="coverage"' in page and client.get("/workbench/sources").status_code == 200
+    for hostile in ("../pyproject.toml", "..%2F..%2Fpyproject.toml", "/etc/passwd", "nope.txt"):
+        refused = client.get(f"/workbench/sources/{hostile}")
+        assert refused.status_code == 404 and "[project]" not in refused.text
+
+
+def test_coverage_of_a_document_and_a_program_by_hand(tmp_path: Path) -> None:
+    """Five lines, one blank: lines 2–3 cited by a clause, line 5 by a table → 3 of the 4 non-blank lines, 75.0%;
+    the program's range L1–L3 has 3 non-blank lines of which 2 are cited (L1 is not): 66.7%."""
+    from types import SimpleNamespace
+
+    from service.workbench.sources_view import citations_of, document_html, documents, index_html
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "doc.txt").write_text("見出し\n第一項\n第二項\n\n別表", encoding="utf-8")
+    document = {"clauses": [{"id": "c1", "cites": {"document": "doc.txt", "line": 2, "to_line": 3, "quote": "第一項"}}],
+                "tables": [{"id": "t1", "cites": {"document": "doc.txt", "line": 5, "quote": "別表"}}]}
+    rulebook = SimpleNamespace(programs={"p": {1: SimpleNamespace(document=document)}}, references={}, allocations={})
+    cites = citations_of(rulebook)
+    assert sorted((c.where, c.line, c.to_line) for c in cites) == [("clauses c1", 2, 3), ("tables t1", 5, 5)]
+    files = documents(seeds)
+    assert list(files) == ["doc.txt"]
+    entries = [{"program": "p", "name_ja": "制度P", "name_en": "P", "source": {"document": "doc.txt", "lines": "1-3"}}]
+    index = index_html(entries, cites, files, "ja")
+    assert "<span class=\"num\">4</span></td><td><span class=\"num\">3</span></td><td><span class=\"num\">75.0%" \
+        in index
+    assert "<span class=\"num\">3</span></td><td><span class=\"num\">2</span></td><td><span class=\"num\">66.7%" \
+        in index
+    page = document_html("doc.txt", files["doc.txt"], cites, {"p": "制度P"}, 2, "ja")
+    assert '<tr id="L1" class="marked">' in page and '<tr id="L2" class="cited marked">' in page
+    assert '<tr id="L4" class="">' in page and '<tr id="L5" class="cited">' in page
+    assert "引用された行 3 / 4 行（75.0%、空行を除く）" in page
+
+
 # --- drafts: check, impact, features, publish --------------------------------------------------------------
 
 
@@ -413,7 +460,8 @@ def test_features_of_a_draft(client: TestClient) -> None:
 def test_features_on_the_page_are_a_table_of_scenarios_in_japanese(client: TestClient) -> None:
     """In force for FY2024, 基準額① raised to 5,000千円 breaks the hand-computed FY2024 scenarios: each is a row."""
     login(client, "auditor")
-    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data=csrf(client, {"text": draft(), "action": "features"}))
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft",
+                       data=csrf(client, {"text": draft(), "action": "features"}))
     assert page.status_code == 200
     results = page.text.split('id="features-result"')[1].split("</table>")[0]
     head = re.findall(r'<th scope="col">([^<]+)</th>', results)

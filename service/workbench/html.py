@@ -52,7 +52,7 @@ body { margin:0; font-family: "IPAPGothic","IPAGothic","Noto Sans CJK JP","Hirag
        color:var(--ink); background:var(--bg); line-height:1.55; font-size:15px; }
 header { background:#17324d; color:#fff; padding:10px 24px; display:flex; gap:20px; align-items:center;
   flex-wrap:wrap; }
-header a { color:#fff; text-decoration:none; }
+header a { color:#fff; text-decoration:none; } header nav { display:flex; gap:16px; flex-wrap:wrap; }
 header .brand { font-weight:bold; font-size:18px; }
 header .spacer { flex:1; }
 header .who { font-size:13px; opacity:.9; }
@@ -129,6 +129,13 @@ input.money { min-width:200px; text-align:right; }
 nav.contents { position:sticky; top:0; background:var(--bg); padding:6px 0; border-bottom:1px solid var(--line);
   display:flex; flex-wrap:wrap; gap:4px 14px; font-size:14px; z-index:1; }
 .changed-amount { font-weight:bold; }
+table.source-text td { padding:1px 8px; border-width:0 0 1px 0; }
+table.source-text td.text { white-space:pre-wrap; font-size:14px; }
+table.source-text td.by { font-size:12px; width:30%; }
+table.source-text tr.cited td.text { background:#e6f2e8; }
+table.source-text tr.marked td { background:#fff1b8; }
+table.source-text tr:target td { background:#ffe07a; }
+a.lineno { color:var(--muted); text-decoration:none; }
 td, th { overflow-wrap:anywhere; }
 pre { white-space:pre-wrap; overflow-wrap:anywhere; }
 @media (max-width: 700px) {
@@ -145,7 +152,8 @@ _FRAME = Template("""<!doctype html>
 <html lang="$lang"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>$title — hojo</title><style>$css</style></head>
 <body><header><a class="brand" href="$home">hojo 補助 · $bench</a>
-<a href="$home">$programs</a><a href="$cases_href">$cases</a><span class="spacer"></span><span class="who">$who</span>
+<nav aria-label="$menu"><a href="$home">$programs</a> <a href="$cases_href">$cases</a>
+<a href="$sources_href">$sources</a></nav><span class="spacer"></span><span class="who">$who</span>
 <a class="lang" href="$toggle">$toggle_label</a></header>
 <main>$body</main></body></html>""")
 
@@ -156,7 +164,8 @@ def page(lang: str, title: str, body: str, who: str, toggle: str) -> str:
         lang=lang, title=esc(title), css=_CSS, home=esc(link("/workbench", lang)),
         bench=tr(lang, "政策担当ワークベンチ", "policy owners' workbench"),
         programs=tr(lang, "制度の一覧", "Programs"), cases_href=esc(link("/workbench/cases", lang)),
-        cases=tr(lang, "案件", "Cases"), who=who, toggle=esc(toggle),
+        cases=tr(lang, "案件", "Cases"), sources_href=esc(link("/workbench/sources", lang)),
+        sources=tr(lang, "出典の資料", "Sources"), menu=tr(lang, "メニュー", "menu"), who=who, toggle=esc(toggle),
         toggle_label="English" if lang == "ja" else "日本語", body=body)
 
 

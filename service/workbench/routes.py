@@ -58,6 +58,7 @@ from .gherkin import render_feature
 from .html import esc, fiscal_year_words, lang_of, link, page, table, tr
 from .impact import summarize
 from .impact_view import impact_html
+from .sources_view import citations_of, document_html, documents, index_html
 from .words import Vocabulary, condition_ja, rounding_words, version_status_words
 
 __all__ = ["router"]
@@ -196,7 +197,7 @@ def _cite(cites: Mapping[str, Any] | None, lang: str = "ja") -> str:
     if not cites:
         return ""
     lines = f"L{cites.get('line')}" + (f"–L{cites['to_line']}" if "to_line" in cites else "")
-    href = link(f"/workbench/sources/{cites.get('document')}", lang) + f"#L{cites.get('line')}"
+    href = link(f"/workbench/sources/{cites.get('document')}", lang, line=cites.get("line")) + f"#L{cites.get('line')}"
     return (f'<span class="quote"><a class="cite" href="{esc(href)}">{esc(cites.get("document"))} {esc(lines)}</a>'
             f'：<q>{esc(cites.get("quote"))}</q></span>')
 
@@ -581,6 +582,32 @@ def router() -> APIRouter:
                     + table([tr(lg, "制度", "program"), tr(lg, "名称", "name"), tr(lg, "状態", "status"),
                              tr(lg, "出典", "source"), tr(lg, "年度", "fiscal years")], rows, "programs"))
             return _html(request, lg, tr(lg, "制度の一覧", "Programs"), body)
+        return _safe(request, lg, ANYONE, build)
+
+    @pages.get("/sources", response_class=HTMLResponse)
+    def sources(request: Request, lang: str | None = None) -> HTMLResponse:
+        lg = lang_of(lang)
+
+        def build(_: Principal) -> HTMLResponse:
+            service = request.app.state.service
+            body = index_html(service.programs(), citations_of(service.rulebook), documents(service.paths.seeds), lg)
+            return _html(request, lg, tr(lg, "出典の資料", "Source documents"), body)
+        return _safe(request, lg, ANYONE, build)
+
+    @pages.get("/sources/{document:path}", response_class=HTMLResponse)
+    def source_document(request: Request, document: str, lang: str | None = None) -> HTMLResponse:
+        lg = lang_of(lang)
+        line = _int_param(request, "line")
+
+        def build(_: Principal) -> HTMLResponse:
+            service = request.app.state.service
+            files = documents(service.paths.seeds)
+            if document not in files:  # only a known document's name: never a path joined from the URL
+                raise UnknownProgramError(f"資料「{document}」はありません", f"no document '{document}'",
+                                          code="unknown_document")
+            names = {e["program"]: e["name_ja"] if lg == "ja" else e["name_en"] for e in service.programs()}
+            body = document_html(document, files[document], citations_of(service.rulebook), names, line, lg)
+            return _html(request, lg, document, body)
         return _safe(request, lg, ANYONE, build)
 
     @pages.get("/programs/{program}", response_class=HTMLResponse)
