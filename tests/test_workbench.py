@@ -129,6 +129,15 @@ def test_program_list_shows_status_source_and_name_in_both_languages(client: Tes
     login(client, "applicant")
     ja = client.get("/workbench").text
     assert "制度の一覧" in ja and "市町村国保ヘルスアップ事業" in ja and "001_c02c95a32821d2bb.txt L1763-1874" in ja
+    assert [h for h in re.findall(r'<h2 id="scheme-(\w+)">', ja)] == ["kokuho", "kouki", "employees", "other"]
+    kokuho = ja.split('id="scheme-kokuho"')[1].split("</table>")[0]
+    assert "令和６年度 市町村国保ヘルスアップ事業" in kokuho and "令和6年度（2024年度）" in kokuho
+    # searched and filtered with plain GET parameters
+    found = client.get("/workbench", params={"q": "ヘルスアップ", "fy": "2024", "status": "decide"}).text
+    assert re.findall(r'href="/workbench/programs/(\w+)"', found) == [
+        "kokuho_healthup_municipal", "kokuho_healthup_prefectural"]
+    assert "2 件の制度" in found
+    assert "0 件の制度" in client.get("/workbench", params={"q": "存在しない制度"}).text
     assert "判定可" in ja and "一部判定" in ja and "参照のみ" in ja
     assert 'href="/workbench?lang=en"' in ja  # the language toggle
     en = client.get("/workbench?lang=en").text
@@ -140,9 +149,14 @@ def test_program_page_versions_clauses_bands_assumptions_and_features(client: Te
     login(client, "applicant")
     page = client.get(f"/workbench/programs/{PROGRAM}").text
     rv = Rulebook.from_dir(REPO / "rules", REPO / "schemas", REPO / "seeds").programs[PROGRAM][2]
-    assert rv.sha256[:16] in page and "2024年度" in page and "2021年度" in page
-    # a clause with its seed quote and its reason
-    assert "データヘルス計画を策定していること。" in page and "has_data_health_plan がはい" in page
+    assert rv.sha256[:16] in page and "令和6年度（2024年度）" in page and "令和3年度（2021年度）" in page
+    # a clause with its seed quote and its reason, its condition in words from the facts schema's titles
+    assert "データヘルス計画を策定していること。" in page and "has_data_health_plan がはい" not in page
+    assert "<td>データ分析に基づくPDCAサイクルに沿った中長期的なデータヘルス計画を策定している</td>" in page
+    assert "実施する事業区分に①国保一般事業または②生活習慣病予防対策を含む" in page
+    assert "10/10（1円未満切り捨て）" in page and "floor 1" not in page
+    assert '<span class="badge published">現在適用中</span>' in page and "公開済み" in page
+    assert '<nav class="contents"' in page and 'id="history"' in page
     # the band table, both ends in legal words
     assert "<td>1～5万人未満</td><td>10,000以上</td><td>50,000未満</td>" in page
     assert "<td>20万人以上</td><td>200,000以上</td><td>上限なし</td>" in page and "4,500千円" in page
@@ -154,7 +168,7 @@ def test_program_page_versions_clauses_bands_assumptions_and_features(client: Te
     assert "at least 10,000 (以上)" in en and "under 50,000 (未満)" in en and "Band tables" in en
     assert '<span class="kw">Then</span>' in en and "Assumptions" in en
     older = client.get(f"/workbench/programs/{PROGRAM}?v=1").text
-    assert "v1 · 2021年度" in older
+    assert "v1 · 令和3年度（2021年度）" in older
 
 
 def test_every_program_page_renders(client: TestClient) -> None:

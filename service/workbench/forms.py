@@ -60,9 +60,9 @@ def _kind(prop: Mapping[str, Any]) -> str:
 
 
 def is_japanese(text: str) -> bool:
-    """Japanese help text (kana or kanji and no English word): the only kind shown on the Japanese page."""
+    """Japanese help text (kana or kanji, no English word): the only kind shown on the Japanese page."""
     return bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text)) and not re.search(
-        r"[A-Za-z]{3,}", re.sub(r"[（(][^）)]*[）)]", "", text))
+        r"[a-z]{3,}", re.sub(r"[（(][^）)]*[）)]", "", text))  # an acronym (PDCA, PHR) is part of Japanese prose
 
 
 def conditional_requirements(schema: Mapping[str, Any]) -> dict[str, list[tuple[str, Any]]]:

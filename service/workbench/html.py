@@ -82,7 +82,8 @@ table.reasons td:first-child, table.programs td:nth-child(3) { white-space:nowra
 .notice { background:#eaf4ea; border:1px solid #b5dbb8; padding:10px 14px; border-radius:6px; margin:10px 0; }
 form.facts label { display:block; margin:8px 0 2px; font-weight:600; }
 form.facts .hint { font-weight:normal; color:var(--muted); font-size:12px; }
-input[type=number], input[type=text], input[type=password], select { padding:5px 7px; font-size:14px; min-width:240px;
+input[type=number], input[type=text], input[type=password], input[type=search], select { padding:5px 7px;
+  font-size:14px; min-width:240px;
   border:1px solid #b8c3cd; border-radius:4px; }
 textarea { font-family: "IPAGothic", monospace; font-size:13px; line-height:18px; }
 button { padding:7px 16px; margin:4px 6px 4px 0; font-size:14px; border-radius:4px; border:1px solid #1f5fa8;
@@ -129,6 +130,7 @@ input.money { min-width:200px; text-align:right; }
 nav.contents { position:sticky; top:0; background:var(--bg); padding:6px 0; border-bottom:1px solid var(--line);
   display:flex; flex-wrap:wrap; gap:4px 14px; font-size:14px; z-index:1; }
 .changed-amount { font-weight:bold; }
+form.filters label { font-weight:600; margin-right:4px; } form.filters select, form.filters input { min-width:0; }
 table.source-text td { padding:1px 8px; border-width:0 0 1px 0; }
 table.source-text td.text { white-space:pre-wrap; font-size:14px; }
 table.source-text td.by { font-size:12px; width:30%; }
@@ -142,7 +144,8 @@ pre { white-space:pre-wrap; overflow-wrap:anywhere; }
   main { padding:10px 10px 40px; }
   header { padding:8px 10px; gap:10px; }
   table { display:block; overflow-x:auto; }
-  input[type=number], input[type=text], input[type=password], select { min-width:0; width:100%; }
+  input[type=number], input[type=text], input[type=password], input[type=search], select { min-width:0;
+    width:100%; }
   .editor { height:420px; }
   .editor textarea { min-width:0; }
 }

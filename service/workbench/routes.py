@@ -52,6 +52,7 @@ from ..web.guard import (
     new_session,
 )
 from .api import impact_dir, in_force_or_newest, versions_of
+from .catalog_view import programs_html
 from .checks_view import BUSY_JS, feature_failures_html, feature_results_html
 from .forms import facts_from_form, facts_schema_of, render_fields
 from .gherkin import render_feature
@@ -566,21 +567,11 @@ def router() -> APIRouter:
         lg = lang_of(lang)
 
         def build(_: Principal) -> HTMLResponse:
-            rows = []
-            for entry in request.app.state.service.programs():
-                source = entry.get("source", {})
-                years = ", ".join(str(y) for y in entry.get("fiscal_years", [])) or "—"
-                rows.append([
-                    f'<a href="{esc(link("/workbench/programs/" + entry["program"], lg))}">'
-                    f'<code>{esc(entry["program"])}</code></a>',
-                    esc(entry["name_ja"] if lg == "ja" else entry["name_en"]), _status_badge(entry["status"], lg),
-                    esc(f"{source.get('document', '')} L{source.get('lines', '')}"), esc(years)])
             body = (f"<h1>{tr(lg, '制度の一覧', 'Programs')}</h1>"
                     + "<p>" + tr(lg, "制度を選ぶと、版・要件・基準額表・feature を見て、試算し、下書きを作れます。",
                                  "Pick a program to read its versions, clauses, band tables and features, try an "
                                  "application, or draft a new version.") + "</p>"
-                    + table([tr(lg, "制度", "program"), tr(lg, "名称", "name"), tr(lg, "状態", "status"),
-                             tr(lg, "出典", "source"), tr(lg, "年度", "fiscal years")], rows, "programs"))
+                    + programs_html(request.app.state.service.programs(), dict(request.query_params), lg))
             return _html(request, lg, tr(lg, "制度の一覧", "Programs"), body)
         return _safe(request, lg, ANYONE, build)
 
