@@ -8,6 +8,7 @@ L1826 基準額②): 30,000 insured is the band 1～5万人未満 (10,000以上 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -254,6 +255,59 @@ def test_coverage_of_a_document_and_a_program_by_hand(tmp_path: Path) -> None:
     assert "引用された行 3 / 4 行（75.0%、空行を除く）" in page
 
 
+_SECONDARY = re.compile(r'<(script|style|textarea|code|small|title|desc)\b[^>]*>.*?</\1>', re.S)
+# names, not ids: the logged-in user (tokens named after their role here), the brand, the language toggle,
+# a feature file, a sha256; a file name (001_c02c95a32821d2bb.txt, programs.yaml) is a reference, not an id
+_ALLOWED_LATIN = {"hojo", "English", "feature", "sha256", "auditor", "applicant"}
+_FILE_NAME = re.compile(r"[\w.-]+\.(?:txt|yaml|json|feature)\b")
+_GLOSS = re.compile(r"（[A-Za-z_ ]+）")  # the project's style glosses a Japanese word with its English: 事実（facts）
+_FORMULA = re.compile(r"floor\(")  # a hand computation in a scenario's title: floor(21×15/100)=3
+
+
+def primary_text(page: str) -> str:
+    """What a reader of the page reads first: no script, no code, no small secondary text (ids), no tags."""
+    main = page.split("<main>", 1)[1].split("</main>", 1)[0]
+    text = html.unescape(re.sub(r"<[^>]+>", " ", _SECONDARY.sub(" ", main)))
+    return re.sub(r"\s+", " ", _FORMULA.sub(" ", _GLOSS.sub(" ", _FILE_NAME.sub(" ", text))))
+
+
+def raw_words(text: str) -> list[str]:
+    """snake_case ids, English words (3+ lower-case letters in a row) and runner output in ``text``."""
+    tokens = re.findall(r"[A-Za-z0-9_]+", text)
+    return [t for t in tokens if t not in _ALLOWED_LATIN and not re.fullmatch(r"[0-9a-f]{8,}", t)
+            and (re.search(r"[A-Za-z]_[A-Za-z]", t) or re.search(r"[a-z]{3,}", t))]
+
+
+def test_japanese_pages_show_no_raw_ids_english_help_or_runner_output(client: TestClient) -> None:
+    """The Japanese view in Japanese: every page a policy owner walks, scanned for what should not be there."""
+    recorded = decide(client)
+    login(client, "auditor")
+    pages = {
+        "list": client.get("/workbench").text,
+        "program": client.get(f"/workbench/programs/{PROGRAM}").text,
+        "try": client.get(f"/workbench/programs/{PROGRAM}/try?fy=2024").text,
+        "decided": client.post(f"/workbench/programs/{PROGRAM}/try", data=csrf(client, {
+            "fy": "2024", "lang": "ja", "f.insured_count": "30,000", "f.has_data_health_plan": "true",
+            "f.categories": "1", "f.eligible_cost_yen": "10,000,000円"})).text,
+        "refused": client.post(f"/workbench/programs/{PROGRAM}/try", data=csrf(client, {
+            "fy": "2024", "lang": "ja", "f.insured_count": "-5"})).text,
+        "draft": client.get(f"/workbench/programs/{PROGRAM}/draft").text,
+        "impact": client.post(f"/workbench/programs/{PROGRAM}/draft",
+                              data=csrf(client, {"text": mixed_draft(), "action": "impact"})).text,
+        "features": client.post(f"/workbench/programs/{PROGRAM}/draft",
+                                data=csrf(client, {"text": draft(), "action": "features"})).text,
+        "sources": client.get("/workbench/sources").text,
+        "decision": client.get(f"/workbench/decisions/{recorded['decision_id']}").text,
+    }
+    found = {name: raw_words(primary_text(page)) for name, page in pages.items()}
+    leftover = {name: sorted(set(words)) for name, words in found.items() if words}
+    assert leftover == {}, json.dumps(leftover, ensure_ascii=False)
+    for page in pages.values():
+        assert "Traceback" not in page and "pytest" not in page
+    # the scan can fail: the English page is full of such words
+    assert raw_words(primary_text(client.get(f"/workbench/programs/{PROGRAM}?lang=en").text))
+
+
 # --- drafts: check, impact, features, publish --------------------------------------------------------------
 
 
@@ -338,7 +392,7 @@ def test_impact_of_a_draft_band_amount(client: TestClient) -> None:
     login(client, "applicant")
     refused = client.post(f"/workbench/programs/{PROGRAM}/draft",
                           data=csrf(client, {"text": draft(), "action": "impact"}))
-    assert refused.status_code == 403 and "403 Forbidden" in refused.text
+    assert refused.status_code == 403 and "403 権限がありません" in refused.text
     login(client, "auditor")
     page = client.post(f"/workbench/programs/{PROGRAM}/draft",
                        data=csrf(client, {"text": draft(), "action": "impact"}))
@@ -484,7 +538,8 @@ def test_features_on_the_page_are_a_table_of_scenarios_in_japanese(client: TestC
     passed = re.findall(r'<tr class="passed">', results)
     assert failed and passed and "失敗" in failed[0]
     # 区分 ① and ② at 30,000 insured: 4,500千円 × 2 expected by the feature, 5,000千円 × 2 under the draft
-    assert "<td>9,000,000 円</td><td>10,000,000 円</td><td>補助上限額が期待と異なります</td>" in results
+    assert ("<td><code>9,000,000 円</code></td><td><code>10,000,000 円</code></td>"
+            "<td>補助上限額が期待と異なります</td>") in results
     assert "が期待と異なります" in results
     for raw in ("Traceback", "pytest", "AssertionError", "PASSED", "FAILED"):
         assert raw not in page.text
@@ -499,7 +554,7 @@ def test_publish_is_for_owners_and_decides_at_once_and_is_logged(client: TestCli
     assert client.post("/v1/publish", json={"text": text}, headers=bearer("auditor")).status_code == 403
     login(client, "applicant")
     page = client.post(f"/workbench/programs/{PROGRAM}/draft", data=csrf(client, {"text": text, "action": "publish"}))
-    assert page.status_code == 403 and "403 Forbidden" in page.text and "政策担当" in page.text
+    assert page.status_code == 403 and "403 権限がありません" in page.text and "政策担当" in page.text
     assert not (rules / PROGRAM / "v3.yaml").exists()
     client.cookies.clear()
     refused = client.post("/v1/decisions", json={"program": PROGRAM, "fiscal_year": 2026, "facts": FACTS},

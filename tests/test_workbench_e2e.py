@@ -217,7 +217,7 @@ def test_drafting_and_publishing_are_forbidden_to_an_applicant(server: dict[str,
     answer = page.goto(f"{url}/workbench/programs/{PROGRAM}/draft")
     assert answer is not None and answer.status == 403
     alert = page.inner_text("div.error")
-    assert "403 Forbidden" in alert and "政策担当" in alert and page.locator("#draft").count() == 0
+    assert "403 権限がありません" in alert and "政策担当" in alert and page.locator("#draft").count() == 0
     assert not (server["rules"] / PROGRAM / "v3.yaml").exists()
     shot(page, "10-publish-forbidden")
 

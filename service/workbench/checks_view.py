@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..authoring.features import Scenario
+from .gherkin import step_html
 from .html import esc, tr
 
 __all__ = ["BUSY_JS", "feature_failures_html", "feature_results_html"]
@@ -22,10 +23,11 @@ def _badge(ok: bool, lang: str) -> str:
             else f'<span class="badge ng">{tr(lang, "失敗", "failed")}</span>')
 
 
-def _failure_cells(f: Mapping[str, Any], lang: str) -> str:
+def _failure_cells(f: Mapping[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str:
     why = f["message_ja"] if lang == "ja" else f["message_en"]
-    return (f"<td>{esc(f['step'])} <small class='mono'>{tr(lang, '行', 'line')} {f['step_line']}</small></td>"
-            f"<td>{esc(f['expected'])}</td><td>{esc(f['got'])}</td><td>{esc(why)}</td>")
+    step = step_html(f["step"], names) if lang == "ja" and names else esc(f["step"])
+    return (f"<td>{step} <small class='mono'>{tr(lang, '行', 'line')} {f['step_line']}</small></td>"
+            f"<td><code>{esc(f['expected'])}</code></td><td><code>{esc(f['got'])}</code></td><td>{esc(why)}</td>")
 
 
 def _head(lang: str, with_result: bool) -> str:
@@ -44,19 +46,20 @@ def feature_failures_html(failures: Sequence[Mapping[str, Any]], lang: str) -> s
             f"<tbody>{rows}</tbody></table></div>")
 
 
-def feature_results_html(run: Mapping[str, Any], scenarios: Sequence[Scenario], lang: str) -> str:
+def feature_results_html(run: Mapping[str, Any], scenarios: Sequence[Scenario], lang: str,
+                         names: Mapping[str, str] | None = None) -> str:
     """Every scenario of the run with its result; a failed one with its step, expected and got."""
     failed = {(f["feature"], f["scenario_line"], f["scenario"]): f for f in run["failures"]}
     rows = []
     for scenario in scenarios:
         failure = failed.pop((scenario.feature, scenario.line, scenario.name), None)
         where = f"<small class='mono'>{esc(scenario.feature)}:{scenario.line}</small>"
-        cells = _failure_cells(failure, lang) if failure else '<td colspan="4"></td>'
+        cells = _failure_cells(failure, lang, names) if failure else '<td colspan="4"></td>'
         rows.append(f'<tr class="{"failed" if failure else "passed"}"><td>{esc(scenario.name)} {where}</td>'
                     f"<td>{_badge(failure is None, lang)}</td>{cells}</tr>")
     for failure in failed.values():  # a failure the listing did not name (cannot happen unless the file changed)
         rows.append(f"<tr class='failed'><td>{esc(failure['scenario'])}</td><td>{_badge(False, lang)}</td>"
-                    f"{_failure_cells(failure, lang)}</tr>")
+                    f"{_failure_cells(failure, lang, names)}</tr>")
     summary = run["summary_ja"] if lang == "ja" else run["summary"]
     return (f'<div class="card" id="features-result">{_badge(bool(run["passed"]), lang)} {esc(summary)}'
             f'<div class="scroll"><table class="feature-results"><thead><tr>{_head(lang, True)}</tr></thead>'

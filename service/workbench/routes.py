@@ -11,6 +11,7 @@ as its API route (``service/authoring/drafting.py``, ``service/audit/auditor.py`
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -60,7 +61,7 @@ from .html import esc, fiscal_year_words, lang_of, link, page, table, tr
 from .impact import summarize
 from .impact_view import impact_html
 from .sources_view import citations_of, document_html, documents, index_html
-from .words import Vocabulary, condition_ja, rounding_words, version_status_words
+from .words import Vocabulary, condition_ja, names_ja, rounding_words, version_status_words
 
 __all__ = ["router"]
 
@@ -152,20 +153,22 @@ def _status(exc: HojoError) -> int:
     return 500
 
 
-_STATUS_TEXT = {401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 422: "Unprocessable", 500: "Error",
-                503: "Unavailable"}
+_STATUS_TEXT = {401: ("ログインが必要です", "Unauthorized"), 403: ("権限がありません", "Forbidden"),
+                404: ("見つかりません", "Not Found"), 422: ("入力に誤りがあります", "Unprocessable"),
+                500: ("内部の誤り", "Error"), 503: ("一時的に使えません", "Unavailable")}
 
 
 def error_box(exc: HojoError, lang: str) -> str:
     status = _status(exc)
     problems = "".join(
-        f"<li><code>{esc(p.path)}</code> {esc(p.message_ja if lang == 'ja' else p.message_en)}</li>"
+        f"<li>{esc(p.message_ja if lang == 'ja' else p.message_en)} <small class='mono'>{esc(p.path)}</small></li>"
         for p in exc.problems[:50])
     detail = ""
     if "features" in exc.details:
         detail = feature_failures_html(exc.details["features"]["failures"], lang)
-    return (f'<div class="error" role="alert"><b>{status} {_STATUS_TEXT.get(status, "")}</b> '
-            f'<code>{esc(exc.code)}</code>: {esc(exc.message_ja if lang == "ja" else exc.message_en)}'
+    words = _STATUS_TEXT.get(status, ("", ""))
+    return (f'<div class="error" role="alert"><b>{status} {words[0] if lang == "ja" else words[1]}</b> '
+            f'<small class="mono">{esc(exc.code)}</small>: {esc(exc.message_ja if lang == "ja" else exc.message_en)}'
             f'{"<ul>" + problems + "</ul>" if problems else ""}{detail}</div>')
 
 
@@ -524,8 +527,8 @@ def _warnings_html(checked: DraftCheck, lang: str) -> str:
     warnings = checked.rv.warnings if checked.rv else ()
     if not warnings:
         return ""
-    items = "".join(f"<li><code>{esc(w.path)}</code> [{esc(w.code)}] "
-                    f"{esc(w.message_ja if lang == 'ja' else w.message_en)}</li>" for w in warnings)
+    items = "".join(f"<li>{esc(w.message_ja if lang == 'ja' else w.message_en)} "
+                    f"<small class=\"mono\">{esc(w.path)} [{esc(w.code)}]</small></li>" for w in warnings)
     return (f'<div class="notice" id="check-warnings"><b>{tr(lang, "注意", "Warnings")} ({len(warnings)})</b>'
             f"<ul>{items}</ul></div>")
 
@@ -539,8 +542,8 @@ def _problems_html(checked: DraftCheck, lang: str) -> str:
     for p in checked.problems:
         line = problem_line(p)
         where = (f'<a href="#draft" data-line="{line}">{tr(lang, "行", "line")} {line}</a>' if line else "")
-        items.append(f"<li>{where} <code>{esc(p.path)}</code> [{esc(p.code)}] "
-                     f"{esc(p.message_ja if lang == 'ja' else p.message_en)}</li>")
+        items.append(f"<li>{where} {esc(p.message_ja if lang == 'ja' else p.message_en)} "
+                     f"<small class=\"mono\">{esc(p.path)} [{esc(p.code)}]</small></li>")
     return (f'<div class="error" id="check-problems"><b>{tr(lang, "問題", "Problems")} ({len(checked.problems)})</b>'
             f'<ul class="problems">{"".join(items)}</ul></div>')
 
@@ -548,8 +551,14 @@ def _problems_html(checked: DraftCheck, lang: str) -> str:
 def _changes_html(changes: list[dict[str, str]], lang: str) -> str:
     if not changes:
         return f"<p>{tr(lang, '違いはありません', 'no differences')}</p>"
-    return '<ul class="changes" id="changes">' + "".join(
-        f"<li>{esc(c['ja'] if lang == 'ja' else c['en'])}</li>" for c in changes) + "</ul>"
+    def words(change: Mapping[str, str]) -> str:
+        if lang != "ja":
+            return change["en"]
+        if change.get("path") == "status":  # the status values in words: 公開済み → 下書き
+            return re.sub(r"\b(published|draft|superseded)\b", lambda m: version_status_words(m.group(1), lang),
+                          change["ja"])
+        return change["ja"]
+    return '<ul class="changes" id="changes">' + "".join(f"<li>{esc(words(c))}</li>" for c in changes) + "</ul>"
 
 
 def _signed_yen(value: int, lang: str) -> str:
@@ -638,7 +647,9 @@ def router() -> APIRouter:
             feature = _FEATURES / f"{program}.feature"
             out.append(f"<h2 id=\"features-spec\">{tr(lg, '仕様（feature）', 'Specification (features)')}</h2>")
             if feature.is_file():
-                out.append(f'<div id="features">{render_feature(feature.read_text(encoding="utf-8"), lg)}</div>')
+                titles = names_ja(program, entry["name_ja"], versions.values())
+                spec = render_feature(feature.read_text(encoding="utf-8"), lg, titles)
+                out.append(f'<div id="features">{spec}</div>')
             else:
                 out.append(f"<p>{tr(lg, 'feature ファイルがありません', 'no feature file')}</p>")
             return _html(request, lg, name, "".join(out))
@@ -758,7 +769,8 @@ def router() -> APIRouter:
                     elif action == "features":
                         run = run_draft_features(text, service.paths, program, version,
                                                  request.app.state.feature_target)
-                        result += feature_results_html(run, program_scenarios(_FEATURES, program), lg)
+                        names = names_ja(program, entry["name_ja"], [*versions.values(), checked.rv])
+                        result += feature_results_html(run, program_scenarios(_FEATURES, program), lg, names)
                     elif action == "publish":
                         done = publish_draft(service, service.paths, program, version, text, principal.name,
                                              impact_dir(), request.app.state.feature_target)
@@ -784,7 +796,7 @@ def router() -> APIRouter:
         can = {"impact": principal.has(AUDIT), "features": principal.has(AUDIT), "publish": principal.has(OWNER)}
         body = (f"<h1>{esc(name)}</h1>" + _program_nav(program, lg, "/draft")
                 + f"<p>{tr(lg, '現行の版', 'based on')} v{base.version} → "
-                f"<code>rules/{esc(program)}/v{version}.yaml</code> (status: draft). "
+                f"<code>rules/{esc(program)}/v{version}.yaml</code>{tr(lg, '（下書き）', ' (status: draft)')}. "
                 + tr(lg, "編集して「検査」し、影響と feature を確かめてから公開します。公開した版は変更できません。",
                      "Edit, check, look at the impact and the features, then publish. "
                      "A published version never changes.")
@@ -871,7 +883,8 @@ def router() -> APIRouter:
                 out.append(_decision_html(record, lg, _component_names(decided_by, lg)))
             else:  # a publication or an allocation: shown as recorded
                 out.append(f'<pre class="card">{esc(json.dumps(record, ensure_ascii=False, indent=2))}</pre>')
-            out.append(f'<p class="mono">seq {esc(record["log"]["seq"])} · hash {esc(record["log"]["hash"])}</p>')
+            out.append(f'<p>{tr(lg, "記録の通し番号", "log sequence")} {esc(record["log"]["seq"])} · '
+                       f'{tr(lg, "ハッシュ", "hash")} <small class="mono">{esc(record["log"]["hash"])}</small></p>')
             return _html(request, lg, tr(lg, "記録された判定", "Recorded decision"), "".join(out))
         return _safe(request, lg, ANYONE, build)
 

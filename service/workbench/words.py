@@ -15,7 +15,7 @@ from typing import Any
 from ..authoring.rulediff import LEGAL
 from .forms import enum_labels, is_japanese
 
-__all__ = ["Vocabulary", "condition_ja", "is_japanese", "rounding_words", "version_status_words"]
+__all__ = ["Vocabulary", "condition_ja", "is_japanese", "names_ja", "rounding_words", "version_status_words"]
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -127,3 +127,26 @@ _VERSION_STATUS = {"published": ("公開済み", "published"), "draft": ("下書
 def version_status_words(status: str, lang: str) -> str:
     words = _VERSION_STATUS.get(status, (status, status))
     return words[0] if lang == "ja" else words[1]
+
+
+def names_ja(program: str, name_ja: str, versions: Any) -> dict[str, str]:
+    """Every id a feature's sentence may quote, by its Japanese name: the program, facts (schema titles),
+    clauses (their reasons), tables, components, derived values, results and the readings (前提)."""
+    from .forms import facts_schema_of  # the schema of each version, read as the try form reads it
+
+    names = {program: name_ja}
+    for rv in versions:
+        doc = rv.document
+        names.update({n: str(p.get("title") or n) for n, p in facts_schema_of(rv).get("properties", {}).items()})
+        names.update({c["id"]: str(c["reason"]["ja"]) for c in doc.get("clauses", []) if "reason" in c})
+        names.update({t["id"]: str(t["name_ja"]) for t in doc.get("tables", [])})
+        names.update({c["id"]: str(c["name_ja"]) for c in doc.get("amount", {}).get("components", [])
+                      if "name_ja" in c})
+        names.update({d["id"]: str(d["name_ja"]) for d in doc.get("derived", []) if "name_ja" in d})
+        if doc.get("tiers"):
+            names[doc["tiers"]["result"]] = str(doc["tiers"]["name_ja"])
+            names.update({o["id"]: str(o["reason"]["ja"]) for o in doc["tiers"]["options"] if "reason" in o})
+        for item in (*doc.get("assumptions", []), *doc.get("open_questions", [])):
+            text = str(item.get("ja", item["id"]))
+            names[item["id"]] = text if len(text) <= 40 else text[:39] + "…"
+    return names
