@@ -49,7 +49,7 @@ _CSS = """
         --bg:#f6f8fa; }
 * { box-sizing: border-box; }
 body { margin:0; font-family: "IPAPGothic","IPAGothic","Noto Sans CJK JP","Hiragino Sans","Yu Gothic",sans-serif;
-       color:var(--ink); background:var(--bg); line-height:1.55; font-size:15px; }
+       color:var(--ink); background:var(--bg); line-height:1.55; font-size:15px; overflow-wrap:anywhere; }
 header { background:#17324d; color:#fff; padding:10px 24px; display:flex; gap:20px; align-items:center;
   flex-wrap:wrap; }
 header a { color:#fff; text-decoration:none; } header nav { display:flex; gap:16px; flex-wrap:wrap; }
@@ -120,6 +120,7 @@ button.sort { background:none; border:0; color:var(--ink); padding:0; margin:0; 
 button:disabled { opacity:1; background:#e4e8ec; border-color:#b8c3cd; color:#3d4a57; cursor:not-allowed; }
 .editor-label { display:block; font-weight:600; margin:8px 0 2px; }
 progress { vertical-align:middle; }
+select, input, textarea { max-width:100%; }
 .two-columns { display:flex; gap:24px; flex-wrap:wrap; } .two-columns > div { flex:1 1 340px; min-width:0; }
 label.inline { display:inline; font-weight:normal; }
 fieldset.fact { border:0; padding:0; margin:8px 0; } fieldset.fact legend { font-weight:600; padding:0; }
@@ -132,11 +133,13 @@ nav.contents { position:sticky; top:0; background:var(--bg); padding:6px 0; bord
 .changed-amount { font-weight:bold; }
 form.filters label { font-weight:600; margin-right:4px; } form.filters select, form.filters input { min-width:0; }
 table.source-text td { padding:1px 8px; border-width:0 0 1px 0; }
+table.source-text tr { scroll-margin-top:160px; }
 table.source-text td.text { white-space:pre-wrap; font-size:14px; }
 table.source-text td.by { font-size:12px; width:30%; }
 table.source-text tr.cited td.text { background:#e6f2e8; }
 table.source-text tr.marked td { background:#fff1b8; }
 table.source-text tr:target td { background:#ffe07a; }
+table.source-text tr.marked td, table.source-text tr.marked small.mono, table.source-text tr.marked a { color:#1d2a36; }
 a.lineno { color:var(--muted); text-decoration:none; }
 td, th { overflow-wrap:anywhere; }
 pre { white-space:pre-wrap; overflow-wrap:anywhere; }

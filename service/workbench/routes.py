@@ -606,7 +606,8 @@ def router() -> APIRouter:
                 raise UnknownProgramError(f"資料「{document}」はありません", f"no document '{document}'",
                                           code="unknown_document")
             names = {e["program"]: e["name_ja"] if lg == "ja" else e["name_en"] for e in service.programs()}
-            body = document_html(document, files[document], citations_of(service.rulebook), names, line, lg)
+            body = document_html(document, files[document], citations_of(service.rulebook), names, line, lg,
+                                 show_all=request.query_params.get("all") == "1")
             return _html(request, lg, document, body)
         return _safe(request, lg, ANYONE, build)
 
@@ -836,9 +837,12 @@ def router() -> APIRouter:
             old = from_version if from_version in versions else (numbers[-2] if len(numbers) > 1 else numbers[0])
 
             def select(name: str, chosen: int) -> str:
-                return f'<select name="{name}" id="{name}">' + "".join(
-                    f'<option value="{n}"{" selected" if n == chosen else ""}>v{n} ({esc(versions[n].status)}, '
-                    f'{esc(_window(versions[n], lg))})</option>' for n in numbers) + "</select>"
+                label = (tr(lg, "比べる元の版", "from version") if name == "from"
+                         else tr(lg, "比べる先の版", "to version"))
+                return f'<label for="{name}">{label}</label> <select name="{name}" id="{name}">' + "".join(
+                    f'<option value="{n}"{" selected" if n == chosen else ""}>v{n} '
+                    f'（{esc(version_status_words(versions[n].status, lg))}、{esc(_window(versions[n], lg))}）</option>'
+                    for n in numbers) + "</select>"
             hidden = '<input type="hidden" name="lang" value="en">' if lg == "en" else ""
             changes = diff_documents(versions[old].document, versions[new].document)
             name = entry["name_ja"] if lg == "ja" else entry["name_en"]

@@ -22,6 +22,8 @@ __all__ = ["Citation", "citations_of", "coverage_percent", "documents", "documen
 
 #: the paragraph marked around a cited line reaches at most this far on either side
 _PARAGRAPH_REACH = 8
+#: lines shown around the cited one (the whole document with ``all=1``)
+_WINDOW = 120
 
 
 @dataclass(frozen=True)
@@ -165,15 +167,23 @@ def _paragraph(text: list[str], line: int | None) -> range:
 
 
 def document_html(name: str, path: Path, cites: list[Citation], names: Mapping[str, str], line: int | None,
-                  lang: str) -> str:
+                  lang: str, show_all: bool = False) -> str:
     """The document line by line: number, text, and the rule items citing it (linked to their program)."""
     text = _lines(path)
     cited = _cited_lines(cites, name)
     marked = _paragraph(text, line)
     nonblank = sum(1 for t in text if t.strip())
     covered = sum(1 for i, t in enumerate(text, 1) if t.strip() and i in cited)
+    # a window of the document around the cited line (the whole text on asking): a 5,000-line page is slow to
+    # read on a phone; coverage above still counts every line
+    if show_all:
+        first, last = 1, len(text)
+    else:
+        centre = line if line and 1 <= line <= len(text) else 1
+        first = max(1, centre - _WINDOW // 2)
+        last = min(len(text), first + _WINDOW - 1)
     rows = []
-    for number, content in enumerate(text, 1):
+    for number, content in enumerate(text[first - 1:last], first):
         by = cited.get(number, [])
         who = "".join(
             f'<a href="{esc(link("/workbench/programs/" + c.program, lang))}">'
@@ -188,6 +198,20 @@ def document_html(name: str, path: Path, cites: list[Citation], names: Mapping[s
     share = coverage_percent(covered, nonblank)
     summary = tr(lang, f"引用された行 {covered:,} / {nonblank:,} 行（{share}、空行を除く）",
                  f"cited lines {covered:,} / {nonblank:,} ({share}, blank lines aside)")
+    here = f"/workbench/sources/{name}"
+    moves = []
+    if first > 1:
+        back = max(1, first - _WINDOW // 2)
+        moves.append(f'<a href="{esc(link(here, lang, line=back))}#L{back}">{tr(lang, "前の行", "earlier lines")}</a>')
+    if last < len(text):
+        ahead = min(len(text), last + _WINDOW // 2)
+        moves.append(f'<a href="{esc(link(here, lang, line=ahead))}#L{ahead}">{tr(lang, "後の行", "later lines")}</a>')
+    if not show_all and (first > 1 or last < len(text)):
+        moves.append(f'<a href="{esc(link(here, lang, all=1))}">{tr(lang, "全文を表示", "the whole document")}</a>')
+    shown = tr(lang, f"{first:,}～{last:,} 行目を表示（全 {len(text):,} 行）",
+               f"lines {first:,}–{last:,} of {len(text):,}")
+    nav = f'<p class="tabs">{esc(shown)} · {" · ".join(moves)}</p>' if moves else ""
     return (f'<h1>{esc(name)}</h1><p id="coverage">{esc(summary)} · '
             f'<a href="{esc(link("/workbench/sources", lang))}">{tr(lang, "資料の一覧", "all documents")}</a></p>'
-            f'<table class="source-text"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+            f'{nav}<table class="source-text"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+            f"</table>{nav}")
