@@ -308,6 +308,35 @@ def test_japanese_pages_show_no_raw_ids_english_help_or_runner_output(client: Te
     assert raw_words(primary_text(client.get(f"/workbench/programs/{PROGRAM}?lang=en").text))
 
 
+def test_try_form_for_people(client: TestClient) -> None:
+    login(client, "applicant")
+    form = client.get(f"/workbench/programs/{PROGRAM}/try?fy=2024").text
+    # every choice labelled by the schema (令和6年度の事業区分), money with 円, the conditional requirement said
+    assert '<label for="f.categories-1" class="inline">①国保一般事業</label>' in form
+    assert '<label for="f.categories-5" class="inline">⑤PHRの利活用</label>' in form
+    assert 'inputmode="numeric" class="money" name="f.eligible_cost_yen"' in form and "> 円" in form
+    assert "管内市町村数（「モデル事業の指定」が「はい」のとき必須）" in form
+    assert "Insured persons" not in form and 'id="simulation-note"' in form
+    # an unknown fiscal year is said plainly
+    unknown = client.get(f"/workbench/programs/{PROGRAM}/try?fy=2025").text
+    assert "令和7年度（2025年度）の規則はありません。令和6年度（2024年度）の規則で試算します。" in unknown
+    # a missing conditional field is shown at the field; money read back with its separators and 円
+    answer = client.post(f"/workbench/programs/{PROGRAM}/try", data=csrf(client, {
+        "fy": "2024", "lang": "ja", "f.insured_count": "30,000", "f.has_data_health_plan": "true",
+        "f.categories": "1", "f.designated_model": "true", "f.eligible_cost_yen": "10,000,000円"}))
+    assert answer.status_code == 422
+    at_field = re.search(r'<span class="field-error" id="f.prefecture_municipality_count-error" role="alert">'
+                         r"([^<]+)</span>", answer.text)
+    assert at_field and "管内市町村数" in at_field.group(1)
+    assert 'value="10,000,000"' in answer.text  # the money field keeps what was typed, with separators
+    # 30,000 insured, 区分 1 alone: 基準額① 4,500千円; a cost of 10,000,000円 is above it, so the grant is 4,500,000
+    decided = client.post(f"/workbench/programs/{PROGRAM}/try", data=csrf(client, {
+        "fy": "2024", "lang": "ja", "f.insured_count": "30,000", "f.has_data_health_plan": "true",
+        "f.categories": "1", "f.eligible_cost_yen": "10,000,000円"})).text
+    assert '<span class="amount" id="amount">4,500,000円</span>' in decided
+    assert "事業区分ごとの基準額の合算（最大3区分、高い順）" in decided  # the component by its name
+
+
 # --- drafts: check, impact, features, publish --------------------------------------------------------------
 
 

@@ -298,7 +298,7 @@ class Walk:
 def test_walk_the_pages_in_both_languages_at_desktop_and_phone_width(server: dict[str, Any], browser: Any) -> None:
     """Every page a policy owner uses, in Japanese and English, at 1280 and 390 px: a screenshot each, no page
     wider than the viewport, no serious or critical axe violation; a citation opens its document at the line."""
-    url, started = server["url"], time.monotonic()
+    url = server["url"]
     for lang in ("ja", "en"):
         for width in WIDTHS:
             context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP")
@@ -338,7 +338,6 @@ def test_walk_the_pages_in_both_languages_at_desktop_and_phone_width(server: dic
                 walk.visit("cases", "/workbench/cases")
             finally:
                 context.close()
-    assert time.monotonic() - started < 120
 
 
 def test_drafting_and_publishing_are_forbidden_to_an_applicant(server: dict[str, Any], page: Any) -> None:

@@ -698,7 +698,10 @@ def router() -> APIRouter:
                     for problem in exc.problems:  # each problem also at its field
                         name = problem.path.removeprefix("$.facts.").split(".")[0].split("[")[0]
                         if problem.path.startswith("$.facts.") and name not in field_errors:
-                            field_errors[name] = problem.message_ja if lg == "ja" else problem.message_en
+                            title = schema.get("properties", {}).get(name, {}).get("title", name)
+                            field_errors[name] = (tr(lg, f"「{title}」を入力してください", "required")
+                                                  if problem.code == "missing" else
+                                                  problem.message_ja if lg == "ja" else problem.message_en)
         name = entry["name_ja"] if lg == "ja" else entry["name_en"]
         year_links = " ".join(
             f'<a class="{"current" if y == year else ""}"{_CURRENT if y == year else ""} '
