@@ -1,5 +1,5 @@
-"""The ``hojo`` command: serve, decide, allocate, case, check; replay, verify-log, log-head, export, impact, publish, lock;
-keygen and verify-receipt (evidence anyone can check: service/audit/evidence.py).
+"""The ``hojo`` command: serve, decide, allocate, case, check; replay, verify-log, log-head, export, impact, publish,
+lock; keygen and verify-receipt (evidence anyone can check: service/audit/evidence.py).
 
 Every command survives a closed pipe (``hojo export | head``): it stops quietly with exit status 141
 (128 + SIGPIPE), as ``yes | head`` does, instead of a traceback.

@@ -133,7 +133,8 @@ def _eligible_line(w: World, number: int) -> None:
 @step("then", '手続 "{name}" は期限 {on} に遅れている')
 def _late(w: World, name: str, on: str) -> None:
     taken = _step(w, name)
-    expect((taken["late"], taken["due"]), (True, on), f"手続 {name} の期限と遅れ", f"step {name}'s due date and lateness")
+    expect((taken["late"], taken["due"]), (True, on), f"手続 {name} の期限と遅れ",
+           f"step {name}'s due date and lateness")
     expect(name in _case(w)["late_steps"], True, "遅れた手続の一覧", "the case's late steps")
     expect(any(r["kind"] == "deadline" and r["outcome"] == "late" for r in taken["reasons"]), True,
            f"手続 {name} の期限の理由", f"step {name}'s deadline reason")
@@ -142,7 +143,8 @@ def _late(w: World, name: str, on: str) -> None:
 @step("then", '手続 "{name}" は期限 {on} までに行われた')
 def _in_time(w: World, name: str, on: str) -> None:
     taken = _step(w, name)
-    expect((taken["late"], taken["due"]), (False, on), f"手続 {name} の期限と遅れ", f"step {name}'s due date and lateness")
+    expect((taken["late"], taken["due"]), (False, on), f"手続 {name} の期限と遅れ",
+           f"step {name}'s due date and lateness")
 
 
 @step("then", '次の手続は "{name}" で、期限は {on} である')
@@ -154,7 +156,8 @@ def _next_due(w: World, name: str, on: str) -> None:
 @step("then", '次の手続は "{name}" で、期限は示されていない')
 def _next_undated(w: World, name: str) -> None:
     nxt = _case(w)["next"] or {}
-    expect((nxt.get("step"), nxt.get("due", "absent")), (name, None), "次の手続と期限", "the next step and its due date")
+    expect((nxt.get("step"), nxt.get("due", "absent")), (name, None), "次の手続と期限",
+           "the next step and its due date")
 
 
 @step("then", "案件は終了している（{reason}）")
