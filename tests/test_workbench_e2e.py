@@ -410,7 +410,14 @@ def test_publish_as_owner_and_decide_under_it(server: dict[str, Any], page: Any)
     login(page, url, OWNER)
     page.goto(f"{url}/workbench/programs/{PROGRAM}/draft")
     page.fill("#draft", draft_2026(page))
-    page.click("#action-publish", timeout=300_000)
+    # by keyboard alone: Tab from the editor to 「公開する」, then Enter
+    page.focus("#draft")
+    for _ in range(20):  # bounded: four buttons follow the editor
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "action-publish":
+            break
+    assert page.evaluate("document.activeElement.id") == "action-publish"
+    page.keyboard.press("Enter")
     page.wait_for_selector("#published, div.error", timeout=300_000)
     assert page.locator("#published").count() == 1, page.inner_text("#result")
     assert f"{PROGRAM}@3" in page.inner_text("#published")

@@ -15,7 +15,7 @@ __all__ = ["Bar", "bars_svg"]
 
 Bar = tuple[str, int, str]  # label, value (its sign picks the side of the zero line), the text written beside it
 
-_WIDTH, _ROW, _LABEL, _TEXT = 640, 26, 190, 130
+_WIDTH, _ROW, _LABEL, _TEXT = 720, 26, 190, 240
 
 
 def bars_svg(bars: Sequence[Bar], title: str, chart_id: str) -> str:

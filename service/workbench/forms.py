@@ -116,6 +116,10 @@ def render_fields(schema: Mapping[str, Any], lang: str, values: Mapping[str, Any
             must = tr(lang, "（任意）", " (optional)")
         description = str(prop.get("description", ""))
         hint_text = description if lang == "en" or is_japanese(description) else ""
+        if kind == "enum_list" and lang == "ja":
+            listed = enum_labels(prop["items"], description)
+            if all(label != value for value, label in listed.items()):
+                hint_text = ""  # the description only listed the items' labels, now beside each box
         hint_id = f"{field}-hint"
         hint = f'<span class="hint" id="{hint_id}">{esc(hint_text)}</span>' if hint_text else ""
         problem = errors.get(name)

@@ -113,7 +113,7 @@ small.mono { color:var(--muted); overflow-wrap:anywhere; }
 .figure .label { display:block; font-size:12px; color:var(--muted); }
 .figure .value { font-size:20px; font-weight:bold; }
 .charts h4 { margin:12px 0 2px; font-size:14px; }
-svg.chart { max-width:720px; display:block; }
+svg.chart { max-width:760px; display:block; }
 .scroll { max-width:100%; overflow-x:auto; }
 button.sort { background:none; border:0; color:var(--ink); padding:0; margin:0; font-weight:600;
   text-decoration:underline; }
@@ -122,7 +122,7 @@ button:disabled { opacity:1; background:#e4e8ec; border-color:#b8c3cd; color:#3d
 progress { vertical-align:middle; }
 select, input, textarea { max-width:100%; }
 .two-columns { display:flex; gap:24px; flex-wrap:wrap; } .two-columns > div { flex:1 1 340px; min-width:0; }
-label.inline { display:inline; font-weight:normal; }
+label.inline, form.facts label.inline { display:inline; font-weight:normal; margin:0; }
 fieldset.fact { border:0; padding:0; margin:8px 0; } fieldset.fact legend { font-weight:600; padding:0; }
 .choice { display:inline-block; margin:2px 12px 2px 0; white-space:nowrap; }
 .field-error { display:block; color:var(--ng); font-weight:600; font-size:13px; }
@@ -150,6 +150,7 @@ pre { white-space:pre-wrap; overflow-wrap:anywhere; }
   input[type=number], input[type=text], input[type=password], input[type=search], select { min-width:0;
     width:100%; }
   .editor { height:420px; }
+  input.money { width:calc(100% - 2em); }
   .editor textarea { min-width:0; }
 }
 """
