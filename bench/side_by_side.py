@@ -588,9 +588,16 @@ def run_replay(n: int, directory: Path) -> dict[str, Any]:
                                                                    "version: 3\nstatus: draft"), encoding="utf-8")
         draft = Rulebook.from_dir(draft_dir, paths.schemas, paths.seeds)
         started = time.perf_counter()
-        report = service.auditor.impact(draft.all_versions())
+        report = service.auditor.impact(draft.all_versions())  # columnar (core/columnar.py)
         impact_s = time.perf_counter() - started
         assert report["scanned"] == n
+        say(f"replay: Auditor.impact per record over {n:,} (the same report, for comparison)")
+        started = time.perf_counter()
+        per_record = service.auditor.impact(draft.all_versions(), columnar=False)
+        impact_record_s = time.perf_counter() - started
+        for one in (report, per_record):
+            one.pop("elapsed_seconds")
+        assert report == per_record, "the columnar impact differs from the per-record impact"
         started = time.perf_counter()
         chain = service.auditor.verify()
         verify_s = time.perf_counter() - started
@@ -601,8 +608,103 @@ def run_replay(n: int, directory: Path) -> dict[str, Any]:
     return {"n": n, "generate_per_second": n / generated,
             "replay": [{"jobs": jobs, "per_second": n / secs, "seconds": secs} for jobs, secs in replay.items()],
             "impact_per_second": n / impact_s, "impact_seconds": impact_s,
+            "impact_per_record_seconds": impact_record_s,
+            "impact_1m_seconds_extrapolated": impact_s * 1_000_000 / n,
             "impact_changed": report["total"]["changed"], "impact_yen_delta": report["total"]["yen_delta"],
             "verify_per_second": n / verify_s, "db_mb": db_mb}
+
+
+# -- phase 4: batch decisions (the columnar evaluator) ----------------------------------------------------------
+def _kouki_csv(path: Path, n: int) -> None:
+    """``n`` 後期 premium applications (FY2025), the income base spread over 0-8,000,000 yen."""
+    reductions = "0257"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("id,is_kouki_insured,income_base_yen,kintowari_yen,shotokuwari_rate,kintowari_reduction\n")
+        for i in range(n):
+            out.write(f"{i},{'true' if i % 50 else 'false'},{(i * 7919) % 8_000_001},50500,10.70%,"
+                      f"{reductions[i % 4]}\n")
+
+
+def run_batch(batch_n: int, kouki_n: int, directory: Path, rounds: int = 5) -> dict[str, Any]:
+    """hojo's columnar batch beside OpenFisca's vectorised simulation on the same table, then ``hojo batch``."""
+    from service.core.columnar import decide_frame, decide_rows, facts_frame
+
+    _, decider, rv = hojo_setup()
+    _, of, system = peers()
+    applications = fact_sets()
+    # Agreement first: the columnar answers equal the engine of record's on every fact set, or nothing is timed.
+    columnar = decide_rows(decider, rv, [dict(f) for f in applications])
+    assert columnar.how == ["columnar"] * len(applications), columnar.fallback_reason
+    for i, facts in enumerate(applications):
+        body = decider.decide(rv, decider.validate_facts(rv, facts))
+        got = (columnar.eligible[i], columnar.cap_yen[i], columnar.amount_yen[i])
+        if got != tuple(body[k] for k in COMPARED):
+            raise SystemExit(f"columnar mismatch on fact set {i} {facts}: {got}")
+    batch = [applications[i % len(applications)] for i in range(batch_n)]
+    frame = facts_frame(rv, [decider.validate_facts(rv, f) for f in batch])
+    decide_rows(decider, rv, [dict(f) for f in batch[:1000]])  # warm-up
+    of.decide_batch(system, batch[:1000])
+    hojo_runs, frame_runs, of_runs = [], [], []
+    for r in range(rounds):
+        say(f"batch: round {r + 1}/{rounds}: hojo columnar and OpenFisca vectorised, {batch_n:,} each")
+        rows = [dict(f) for f in batch]
+        begin = time.perf_counter()
+        result = decide_rows(decider, rv, rows)
+        hojo_runs.append(time.perf_counter() - begin)
+        assert result.how.count("columnar") == batch_n
+        begin = time.perf_counter()
+        decide_frame(decider, rv, frame, want_facts=False)
+        frame_runs.append(time.perf_counter() - begin)
+        begin = time.perf_counter()
+        of.decide_batch(system, batch)
+        of_runs.append(time.perf_counter() - begin)
+    median = {name: sorted(runs)[len(runs) // 2] / batch_n * 1e6
+              for name, runs in (("hojo", hojo_runs), ("frame", frame_runs), ("openfisca", of_runs))}
+    # hojo batch: a CSV of 後期 premiums decided, recorded (one log record each, group commits) and written.
+    source, answers, db = directory / "kouki.csv", directory / "kouki.out.parquet", directory / "batch.sqlite3"
+    _kouki_csv(source, kouki_n)
+    say(f"batch: hojo batch of {kouki_n:,} 後期 premiums (CSV in, Parquet out, every decision recorded)")
+    begin = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "service.cli", "batch", "--program", "kouki_hokenryo",
+                           "--fiscal-year", "2025", "--in", str(source), "--out", str(answers),
+                           "--db", f"sqlite:///{db}"], cwd=REPO, capture_output=True, text=True, timeout=1800)
+    cli_seconds = time.perf_counter() - begin
+    if done.returncode != 0:
+        raise SystemExit(f"hojo batch failed: {done.stderr[-2000:]}")
+    summary = json.loads(done.stderr[done.stderr.index("{"):])
+    store = open_store(f"sqlite:///{db}")
+    try:
+        recorded = store.count()
+        assert summary["columnar"] == kouki_n and recorded == kouki_n, (summary, recorded)
+        # Impact over that log: a draft raising the FY2025 ceiling (賦課限度額) from 800,000 to 850,000 yen.
+        paths = Paths()
+        kouki = Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds).select("kouki_hokenryo", 2025)
+        draft_dir = directory / "kouki-draft"
+        (draft_dir / "kouki_hokenryo").mkdir(parents=True, exist_ok=True)
+        assert kouki.text.count("value: {yen: 800000}") == 1
+        (draft_dir / "kouki_hokenryo" / f"v{kouki.version + 1}.yaml").write_text(
+            kouki.text.replace("value: {yen: 800000}", "value: {yen: 850000}").replace(
+                f"version: {kouki.version}\nstatus: published", f"version: {kouki.version + 1}\nstatus: draft"),
+            encoding="utf-8")
+        draft = Rulebook.from_dir(draft_dir, paths.schemas, paths.seeds).all_versions()
+        auditor = DecisionService(Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds), store, paths).auditor
+        say(f"batch: Auditor.impact over the {kouki_n:,} recorded premiums (ceiling 800,000 → 850,000)")
+        begin = time.perf_counter()
+        report = auditor.impact(draft)
+        impact_seconds = time.perf_counter() - begin
+        assert report["scanned"] == kouki_n
+    finally:
+        store.close()
+    return {"n": batch_n, "hojo_us": median["hojo"], "hojo_from_table_us": median["frame"],
+            "openfisca_batch_us": median["openfisca"], "hojo_over_openfisca": median["hojo"] / median["openfisca"],
+            "rounds_us": {"hojo": [t / batch_n * 1e6 for t in hojo_runs],
+                          "openfisca": [t / batch_n * 1e6 for t in of_runs]},
+            "hojo_batch_cli": {"n": kouki_n, "seconds": cli_seconds, "per_second": kouki_n / cli_seconds,
+                               "recorded": recorded, "columnar": summary["columnar"],
+                               "extrapolated_1m_seconds": cli_seconds * 1_000_000 / kouki_n},
+            "impact_over_batch_log": {"n": kouki_n, "seconds": impact_seconds, "changed": report["total"]["changed"],
+                                      "yen_delta": report["total"]["yen_delta"],
+                                      "extrapolated_1m_seconds": impact_seconds * 1_000_000 / kouki_n}}
 
 
 # -- the table ------------------------------------------------------------------------------------------------
@@ -689,6 +791,34 @@ def table(results: Mapping[str, Any]) -> str:
         for row in r["replay"]:
             lines.append(f"target: bulk replay ≥ 5,000 decisions/s, jobs={row['jobs']}: "
                          f"{'met' if row['per_second'] >= 5000 else 'missed'} ({row['per_second']:,.0f}/s)")
+        one_m = r["impact_1m_seconds_extrapolated"]
+        lines.append(f"target: impact over 1,000,000 logged decisions ≤ 60 s: {'met' if one_m <= 60 else 'missed'} "
+                     f"({one_m:.0f} s, extrapolated linearly from {r['n']:,}; per record it took "
+                     f"{r['impact_per_record_seconds']:.1f} s for {r['n']:,})")
+    if results.get("batch"):
+        b, cli = results["batch"], results["batch"]["hojo_batch_cli"]
+        lines += ["", f"Batch decisions, the same FY2024 municipal table of {b['n']:,} applications, µs per decision",
+                  "", "| engine | what is timed | µs/decision |", "|---|---|---:|",
+                  "| hojo columnar | decide_rows from the same dicts: typed table (exact JSON types), vectorised "
+                  f"facts check, Polars (exact Int128) | "
+                  f"{b['hojo_us']:.2f} |",
+                  f"| hojo columnar from a table | decide_frame: vectorised facts check + Polars (context) | "
+                  f"{b['hojo_from_table_us']:.2f} |",
+                  f"| OpenFisca batch | one vectorised simulation of N, from the same dicts | "
+                  f"{b['openfisca_batch_us']:.2f} |", "",
+                  f"target: hojo batch ≤ OpenFisca vectorised per decision: "
+                  f"{'met' if b['hojo_over_openfisca'] <= 1 else 'missed'} (ratio {b['hojo_over_openfisca']:.2f})",
+                  f"target: hojo batch of 1,000,000 後期 premiums ≤ 60 s: "
+                  f"{'met' if cli['extrapolated_1m_seconds'] <= 60 else 'missed'} ({cli['n']:,} in "
+                  f"{cli['seconds']:.1f} s, {cli['per_second']:,.0f}/s, all recorded"
+                  + ("" if cli["n"] == 1_000_000 else f"; {cli['extrapolated_1m_seconds']:.0f} s for 1,000,000 "
+                                                      "extrapolated linearly") + ")"]
+        imp = b["impact_over_batch_log"]
+        lines.append(f"target: impact over 1,000,000 logged decisions ≤ 60 s, on the batch log of 後期 premiums: "
+                     f"{'met' if imp['extrapolated_1m_seconds'] <= 60 else 'missed'} ({imp['n']:,} in "
+                     f"{imp['seconds']:.1f} s, {imp['changed']:,} changed, {imp['yen_delta']:+,} yen"
+                     + ("" if imp["n"] == 1_000_000 else f"; {imp['extrapolated_1m_seconds']:.0f} s for 1,000,000 "
+                                                         "extrapolated linearly") + ")")
     if results.get("metrics"):
         lines += ["", metrics_table(results["metrics"])]
     return "\n".join(lines)
@@ -700,8 +830,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, help="seconds per HTTP load phase (default 15, quick 3)")
     parser.add_argument("--replay-n", type=int, help="logged decisions to replay (default 100,000, quick 10,000)")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=["agreement", "inprocess", "http", "replay", "evidence", "metrics"])
+                        choices=["agreement", "inprocess", "http", "replay", "evidence", "metrics", "batch"])
     parser.add_argument("--evidence-rounds", type=int, default=3, help="alternating rounds without/with heads")
+    parser.add_argument("--batch-n", type=int, help="hojo batch of this many 後期 premiums (default 1,000,000, "
+                                                    "quick 100,000)")
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--out", type=Path, help="also write the results as JSON to this file")
     parser.add_argument("--profile", type=Path, help="write profiles here: pyinstrument (in-process, replay "
@@ -729,6 +861,9 @@ def main(argv: list[str] | None = None) -> int:
             results["replay"] = run_replay(replay_n, Path(tmp))
         if "evidence" not in args.skip:
             results["evidence"] = run_evidence(seconds, Path(tmp), generator, args.evidence_rounds)
+        if "batch" not in args.skip:
+            results["batch"] = run_batch(20_000 if quick else 100_000,
+                                         args.batch_n or (100_000 if quick else 1_000_000), Path(tmp))
     if "metrics" not in args.skip:
         results["metrics"] = run_metrics_cost(300, 5) if quick else run_metrics_cost(1000, 9)
     if args.profile:

@@ -33,7 +33,7 @@
       かつ 明細 1 は対象である
       かつ 明細 2 は対象外で、区分は "incentive" である
       かつ 手続 "kofu_shinsei" は期限 2026-01-31 までに行われた
-      かつ 案件は規則 "kenpo_iryo_dx_hoken_jigyo@1" と交付の流れ "kenpo_iryo_dx_hoken_jigyo@lifecycle_v1" に基づく
+      かつ 案件は施行中の規則と交付の流れ "kenpo_iryo_dx_hoken_jigyo@lifecycle_v1" に基づく
       かつ 次の手続は "kofu_kettei" で、期限は示されていない
       もし 手続 "kofu_kettei" を 2026-03-15 に行う
       ならば 案件の交付決定額は 9,000,000 円である

@@ -28,7 +28,7 @@
       ならば 案件の計画の対象経費は 12,000,000 円である
       かつ 案件の申請額は 12,000,000 円である
       かつ 明細 2 は対象外で、区分は "outside_projects" である
-      かつ 案件は規則 "kokuho_healthup_municipal@2" と交付の流れ "kokuho_healthup_municipal@lifecycle_v1" に基づく
+      かつ 案件は施行中の規則と交付の流れ "kokuho_healthup_municipal@lifecycle_v1" に基づく
       もし 手続 "jigyohi_kofu" を 2024-07-01 に行う
       ならば 案件の交付決定額は 12,000,000 円である
       かつ 案件の支払済額は 12,000,000 円である

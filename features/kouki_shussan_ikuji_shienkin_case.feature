@@ -17,7 +17,7 @@
       もし 案件を 2024-04-15 に開く
       ならば 案件の申請額は 1,750,000 円である
       かつ 案件の支払済額は 1,750,000 円である
-      かつ 案件は規則 "kouki_shussan_ikuji_shienkin@1" と交付の流れ "kouki_shussan_ikuji_shienkin@lifecycle_v1" に基づく
+      かつ 案件は施行中の規則と交付の流れ "kouki_shussan_ikuji_shienkin@lifecycle_v1" に基づく
       かつ 次の手続は "seisan" で、期限は示されていない
       もし 手続 "seisan" を 2025-09-30 に行い、実績の事実は次のとおり:
         | 事実              | 値             |

@@ -1,5 +1,5 @@
-"""The ``hojo`` command: serve, decide, allocate, case, check; replay, verify-log, log-head, export, impact, publish,
-lock; keygen and verify-receipt (evidence anyone can check: service/audit/evidence.py).
+"""The ``hojo`` command: serve, decide, allocate, case, batch, check; replay, verify-log, log-head, export, impact,
+publish, lock; keygen and verify-receipt (evidence anyone can check: service/audit/evidence.py).
 
 Every command survives a closed pipe (``hojo export | head``): it stops quietly with exit status 141
 (128 + SIGPIPE), as ``yes | head`` does, instead of a traceback.
@@ -69,29 +69,42 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_input(name: str) -> bytes:
+    """The bytes of a file, or of standard input for ``-``."""
+    return sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+
+
 def _decide(args: argparse.Namespace) -> int:
     from .decisions import DecisionService
     from .kernel.strict_json import parse_json
-    from .rulebook.registry import Rulebook
+    from .rulebook.cache import load_rulebook
     from .store import open_store
 
     paths = Paths.from_env()
     try:
         # The same strict reading as POST /v1/decisions: a duplicate key or NaN is refused, not resolved.
-        facts = parse_json(Path(args.facts).read_bytes())
+        given = parse_json(_read_input(args.facts))
     except OSError as exc:
         print(f"hojo decide: cannot read facts from {args.facts}: {exc}", file=sys.stderr)
         return 2
     except HojoError as exc:
         _print_json({"error": exc.as_dict()}, sys.stderr)
         return 2
-    request: dict[str, Any] = {"program": args.program, "fiscal_year": args.fiscal_year, "facts": facts}
-    if args.version is not None:
-        request["version"] = args.version
+    # The whole request body of POST /v1/decisions, or the facts alone; options name or override the rest.
+    whole = isinstance(given, dict) and "facts" in given and ("program" in given or "fiscal_year" in given)
+    request: dict[str, Any] = dict(given) if whole else {"facts": given}
+    for key, option in (("program", args.program), ("fiscal_year", args.fiscal_year), ("version", args.version)):
+        if option is not None:
+            request[key] = option
+    missing = [name for name in ("program", "fiscal_year") if name not in request]
+    if missing:
+        print(f"hojo decide: give --{missing[0].replace('_', '-')} or a whole request body with {missing[0]}",
+              file=sys.stderr)
+        return 2
     # A simulation touches no store at all: a private in-memory one holds the rule texts it needs.
     store = open_store("sqlite://:memory:" if args.simulate else args.db or default_db_url())
     try:
-        service = DecisionService(Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds), store, paths)
+        service = DecisionService(load_rulebook(paths), store, paths)
         _print_json(service.decide(request, record=not args.simulate))
         return 0
     except HojoError as exc:
@@ -339,12 +352,37 @@ def _console(stderr: bool = False) -> Any:
 
 def _service(args: argparse.Namespace) -> Any:
     from .decisions import DecisionService
-    from .rulebook.registry import Rulebook
+    from .rulebook.cache import load_rulebook
     from .store import open_store
 
     paths = Paths.from_env()
     store = open_store(args.db or default_db_url())
-    return DecisionService(Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds), store, paths)
+    try:
+        return DecisionService(load_rulebook(paths), store, paths)
+    except BaseException:
+        store.close()
+        raise
+
+
+class _LogOnly:
+    """What a command that decides nothing needs: the store (no rule file is loaded; start-up stays short)."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from .store import open_store
+
+        self.store = open_store(args.db or default_db_url())
+
+    def verify(self, expected: Any = None) -> dict[str, Any]:
+        """The whole log's check (``Auditor.verify``): chain, tree, heads, stored rule texts, the lock."""
+        from .audit.integrity import published_lock, verify_store
+
+        return verify_store(self.store, published_lock(Paths.from_env().rules), expected)
+
+    @property
+    def notary(self) -> Any:
+        from .audit.evidence import Notary
+
+        return Notary.from_env(self.store)
 
 
 def _query(args: argparse.Namespace) -> Any:
@@ -354,11 +392,14 @@ def _query(args: argparse.Namespace) -> Any:
                  decided_from=getattr(args, "since", None), decided_to=getattr(args, "until", None))
 
 
-def _with_service(run: Any) -> Any:
-    """Run ``run(service, args)``; a hojo error is printed as JSON on stderr with exit code 2."""
+def _with_service(run: Any, decides: bool = True) -> Any:
+    """Run ``run(service, args)``; a hojo error is printed as JSON on stderr with exit code 2.
+
+    ``decides=False``: the command reads the log only, and gets the store without the rulebook.
+    """
     def wrapped(args: argparse.Namespace) -> int:
         try:
-            service = _service(args)
+            service = _service(args) if decides else _LogOnly(args)
         except HojoError as exc:
             _print_json({"error": exc.as_dict()}, sys.stderr)
             return 2
@@ -409,7 +450,7 @@ def _verify(service: Any, args: argparse.Namespace) -> int:
         except (OSError, ValueError) as exc:
             print(f"hojo verify-log: cannot read the anchor {args.anchor}: {exc}", file=sys.stderr)
             return 2
-    result = service.auditor.verify(expected)
+    result = service.verify(expected)
     _print_json(result)
     if result["ok"]:
         grown = f"; {result['appended']:,} record(s) appended since the anchor" if "appended" in result else ""
@@ -555,7 +596,7 @@ def _allocate(service: Any, args: argparse.Namespace) -> int:
     from .kernel.strict_json import parse_json
 
     try:
-        given = parse_json(Path(args.applicants).read_bytes())
+        given = parse_json(_read_input(args.applicants))
     except OSError as exc:
         print(f"hojo allocate: cannot read applicants from {args.applicants}: {exc}", file=sys.stderr)
         return 2
@@ -611,11 +652,151 @@ def _case(service: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_table(path: Path, fmt: str, rv: Any) -> Any:
+    """A CSV or Parquet file as a table typed by the version's facts schema (an empty CSV cell: absent)."""
+    import polars as pl
+
+    from .core.columnar import facts_dtypes
+
+    dtypes = facts_dtypes(rv)
+    if fmt == "parquet":
+        return pl.read_parquet(path)
+    raw = pl.read_csv(path, infer_schema=False)
+    columns = []
+    for name in raw.columns:
+        text = pl.col(name)
+        wanted = dtypes.get(name)
+        if wanted == pl.Int64:
+            columns.append(text.str.strip_chars().cast(pl.Int64, strict=False))
+        elif wanted == pl.Boolean:
+            columns.append(text.str.to_lowercase().replace_strict({"true": True, "false": False}, default=None,
+                                                                  return_dtype=pl.Boolean))
+        elif wanted == pl.List(pl.String):
+            # a list cell holds its items separated by "|" (e.g. 1|3); an empty cell is an absent fact
+            columns.append(pl.when(text.is_null()).then(None).otherwise(text.str.split("|")))
+        else:
+            columns.append(text)
+    typed = raw.select(columns)
+    # A cell that did not read as its type is sent on as text, so the row is refused with its problem.
+    mistyped = [(name, raw.get_column(name).is_not_null() & typed.get_column(name).is_null()) for name in raw.columns]
+    return typed, raw, mistyped
+
+
+def _batch(service: Any, args: argparse.Namespace) -> int:
+    """``hojo batch``: decide a file of applications a table at a time, record each decision, write the answers."""
+    import time
+
+    from rich.progress import Progress as Bar
+
+    from .batches import CHUNK_ROWS, BatchService
+
+    batches = BatchService(service)
+    rv = batches.select(args.program, args.fiscal_year, args.version)
+    source, target = Path(args.input), Path(args.out)
+    fmt = args.format or {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}.get(source.suffix.lower(), "jsonl")
+    out_fmt = args.out_format or {".csv": "csv", ".parquet": "parquet"}.get(target.suffix.lower(), "jsonl")
+    started = time.monotonic()
+    rows: list[dict[str, Any]] = []
+    totals: dict[str, Any] = {"rows": 0, "columnar": 0, "per_record": 0, "invalid": 0, "recorded": 0}
+    batch_id = None
+    with Bar(transient=not sys.stderr.isatty(), disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task(f"batch {rv.name}", total=None)
+
+        def absorb(chunk_rows: list[dict[str, Any]], summary: dict[str, Any]) -> None:
+            nonlocal batch_id
+            batch_id = summary["batch_id"]
+            rows.extend(chunk_rows)
+            for key in ("rows", "columnar", "per_record", "invalid", "recorded"):
+                totals[key] += summary[key]
+            totals["columnar_fallback"] = summary["columnar_fallback"]
+            bar.update(task, advance=len(chunk_rows))
+
+        if fmt == "jsonl":
+            with source.open("rb") as handle:
+                buffer: list[bytes] = []
+                first = 1
+                for number, line in enumerate(handle, start=1):
+                    buffer.append(line)
+                    if len(buffer) >= CHUNK_ROWS:
+                        ids, facts, errors = batches.parse_lines(buffer, first)
+                        absorb(*batches.decide_rows(rv, args.fiscal_year, ids, facts, errors, "cli",
+                                                    not args.no_record, batch_id))
+                        buffer, first = [], number + 1
+                ids, facts, errors = batches.parse_lines(buffer, first)
+                absorb(*batches.decide_rows(rv, args.fiscal_year, ids, facts, errors, "cli", not args.no_record,
+                                            batch_id))
+        else:
+            typed, raw, mistyped = _read_table(source, fmt, rv) if fmt == "csv" else (
+                _read_table(source, fmt, rv), None, [])
+            ids_all = (typed.get_column("id").to_list() if "id" in typed.columns
+                       else list(range(1, typed.height + 1)))
+            facts_table = typed.drop("id") if "id" in typed.columns else typed
+            bad = None
+            for _, flags in mistyped:
+                bad = flags if bad is None else (bad | flags)
+            for start in range(0, typed.height, CHUNK_ROWS):
+                part = facts_table.slice(start, CHUNK_ROWS)
+                ids = ids_all[start:start + CHUNK_ROWS]
+                if bad is not None and raw is not None and bool(bad.slice(start, CHUNK_ROWS).any()):
+                    # A cell that did not read as its type goes on as the text given, so that row is refused
+                    # with that cell's problem; those chunks are decided row by row.
+                    facts = [{k: v for k, v in row.items() if v is not None}
+                             for row in part.iter_rows(named=True)]
+                    for name, flags in mistyped:
+                        for j, flag in enumerate(flags.slice(start, CHUNK_ROWS).to_list()):
+                            if flag and name != "id":
+                                facts[j][name] = raw.get_column(name)[start + j]
+                    absorb(*batches.decide_rows(rv, args.fiscal_year, ids, facts, {}, "cli", not args.no_record,
+                                                batch_id))
+                else:
+                    absorb(*batches.decide_frame(rv, args.fiscal_year, ids, part, "cli", not args.no_record,
+                                                 batch_id))
+    _write_rows(rows, target, out_fmt)
+    elapsed = time.monotonic() - started
+    totals.update(batch_id=batch_id, ruleset=rv.name, out=str(target), elapsed_seconds=round(elapsed, 3),
+                  per_decision_us=round(elapsed / max(totals["rows"], 1) * 1e6, 2))
+    _print_json(totals, sys.stderr)
+    return 0 if totals["invalid"] == 0 else 1
+
+
+def _write_rows(rows: list[dict[str, Any]], target: Path, fmt: str) -> None:
+    if fmt == "jsonl":
+        from .batches import jsonl
+
+        with target.open("w", encoding="utf-8") as handle:
+            handle.writelines(jsonl(rows))
+        return
+    import polars as pl
+
+    from .batches import BATCH_ROW_FIELDS
+
+    flat = [{**{k: row.get(k) for k in BATCH_ROW_FIELDS},
+             "row": str(row["row"]),
+             "error": None if "error" not in row else json.dumps(row["error"], ensure_ascii=False)} for row in rows]
+    table = pl.DataFrame(flat, schema={"row": pl.String, "decision_id": pl.String, "program": pl.String,
+                                       "fiscal_year": pl.Int64, "rules_version": pl.Int64, "rules_sha256": pl.String,
+                                       "ruleset": pl.String, "eligible": pl.Boolean, "amount_yen": pl.Int64,
+                                       "cap_yen": pl.Int64, "error": pl.String})
+    if fmt == "csv":
+        table.write_csv(target)
+    else:
+        table.write_parquet(target)
+
+
 def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--program", help="only the records of this program id")
     parser.add_argument("--fiscal-year", type=int, help="only the records of this fiscal year (e.g. 2024)")
     parser.add_argument("--since", type=_iso_date, help="decided at or after this ISO date/time")
     parser.add_argument("--until", type=_iso_date, help="decided before this ISO date/time")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hojo")
+    except PackageNotFoundError:  # run from a checkout that was not installed
+        return "unknown"
 
 
 _DB_HELP = "store URL (default: $HOJO_DB or sqlite:///var/hojo.sqlite3)"
@@ -637,6 +818,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      epilog="example:\n  hojo check && hojo serve --port 8000\n\n"
                                             "hojo COMMAND --help shows a command's options and an example.",
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"hojo {_version()}",
+                        help="print the installed version of hojo and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = _command(sub, "serve", "run the HTTP API (docs at /docs; /healthz, /readyz, /metrics)",
                      "hojo serve --port 8000",
@@ -650,14 +833,17 @@ def build_parser() -> argparse.ArgumentParser:
                        help="JSON log lines at this level and above (default: $HOJO_LOG_LEVEL or info)")
     serve.set_defaults(run=_serve)
     decide = _command(sub, "decide", "decide one application, record it and print the decision JSON",
-                      "hojo decide --program kokuho_healthup_municipal --fiscal-year 2024 facts.json")
-    decide.add_argument("--program", required=True, help="the program id (hojo check lists them)")
-    decide.add_argument("--fiscal-year", type=int, required=True, help="the fiscal year applied for (e.g. 2024)")
+                      "hojo decide --program kokuho_healthup_municipal --fiscal-year 2024 facts.json",
+                      "hojo decide - < request.json   # the whole body of POST /v1/decisions")
+    decide.add_argument("--program", help="the program id (hojo check lists them), or program in a whole request body")
+    decide.add_argument("--fiscal-year", type=int,
+                        help="the fiscal year applied for (e.g. 2024), or fiscal_year in a whole request body")
     decide.add_argument("--version", type=int, help="pin a rule version (default: the version in force)")
     decide.add_argument("--db", help="store URL (the decision is recorded, as over HTTP)")
     decide.add_argument("--simulate", action="store_true",
                         help="試算: decide without recording (POST /v1/simulations); the answer says recorded: false")
-    decide.add_argument("facts", help="a JSON file with the facts")
+    decide.add_argument("facts", help="a JSON file (- for standard input): the facts, or the whole request "
+                                      "body of POST /v1/decisions")
     decide.set_defaults(run=_decide)
     check = _command(sub, "check", "load and check every rule file, citations and the publication lock",
                      "hojo check", "hojo check --features kokuho_healthup_municipal")
@@ -697,11 +883,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--anchor", help="a head kept outside the database (`hojo log-head`, GET /v1/log/head); "
                                          "the log may have grown since")
     verify.add_argument("--db", help=_DB_HELP)
-    verify.set_defaults(run=_with_service(_verify))
+    verify.set_defaults(run=_with_service(_verify, decides=False))
     head = _command(sub, "log-head", "print the signed tree head (root, count, chain head) to anchor outside",
                     "hojo log-head > head-$(date +%F).json")
     head.add_argument("--db", help=_DB_HELP)
-    head.set_defaults(run=_with_service(_head))
+    head.set_defaults(run=_with_service(_head, decides=False))
     export = _command(sub, "export", "export recorded decisions as JSONL or CSV",
                       "hojo export --program kokuho_healthup_municipal --fiscal-year 2024 --format csv > fy2024.csv")
     _add_filters(export)
@@ -710,7 +896,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--after", type=int, default=0, help="only records after this seq (a cursor)")
     export.add_argument("--facts", action="store_true", help="CSV: one column per fact (facts.<name>)")
     export.add_argument("--db", help=_DB_HELP)
-    export.set_defaults(run=_with_service(_export))
+    export.set_defaults(run=_with_service(_export, decides=False))
     impact = _command(sub, "impact", "what a draft rule folder would change in the logged decisions",
                       "hojo impact --draft drafts/ --summary --out var/impact/draft.json")
     impact.add_argument("--draft", required=True, help="a folder laid out like rules/ holding the draft versions")
@@ -753,7 +939,8 @@ def build_parser() -> argparse.ArgumentParser:
     allocate.add_argument("--pool", help="share out one named pool of the allocation file")
     allocate.add_argument("--version", type=int, help="pin an allocation version")
     allocate.add_argument("--db", help="store URL (the allocation is recorded, as over HTTP)")
-    allocate.add_argument("applicants", help="a JSON file: a list of applicants, or {budget_yen, applicants[, pool]}")
+    allocate.add_argument("applicants", help="a JSON file (- for standard input): a list of applicants, or "
+                                             "{budget_yen, applicants[, pool]}")
     allocate.set_defaults(run=_with_service(_allocate))
     case = _command(sub, "case", "a grant's life: open a case, take its steps, show, list, replay, redecide",
                     "hojo case open request.json --by 'Sapporo city'",
@@ -785,6 +972,19 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--overdue-on", type=_iso_date,
                          help="only cases whose next step was due before this ISO date")
     case.set_defaults(run=_with_service(_case))
+    batch = _command(sub, "batch", "decide a file of applications (CSV, JSON Lines, Parquet) and record them",
+                     "hojo batch --program kouki_hokenryo --fiscal-year 2024 --in insured.csv --out answers.parquet")
+    batch.add_argument("--program", required=True, help="the program id, e.g. kouki_hokenryo")
+    batch.add_argument("--fiscal-year", type=int, required=True, help="the fiscal year decided (e.g. 2024)")
+    batch.add_argument("--version", type=int, help="pin a rule version")
+    batch.add_argument("--in", dest="input", required=True,
+                       help='CSV or Parquet (one column per fact, optional "id"), or JSON Lines ({"id"?, "facts"})')
+    batch.add_argument("--out", required=True, help="the answers: .jsonl, .csv or .parquet")
+    batch.add_argument("--format", choices=["csv", "jsonl", "parquet"], help="the input's format (default: by suffix)")
+    batch.add_argument("--out-format", choices=["csv", "jsonl", "parquet"], help="default: by the --out suffix")
+    batch.add_argument("--no-record", action="store_true", help="screening only: decide, write, record nothing")
+    batch.add_argument("--db", help=_DB_HELP)
+    batch.set_defaults(run=_with_service(_batch))
     keygen = _command(sub, "keygen", "make an Ed25519 key to sign tree heads with (and KEY.pub)",
                       "hojo keygen var/signing.key")
     keygen.add_argument("path", help="where to write the private key, e.g. var/signing.key")

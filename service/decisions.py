@@ -19,7 +19,8 @@ from typing import Any
 from .audit.auditor import Auditor
 from .audit.evidence import Notary
 from .audit.integrity import record_integrity
-from .core.decide import Decider
+from .core.decide import EXPLANATION, Decider
+from .core.what_if import what_if
 from .kernel import metrics
 from .kernel.config import Paths
 from .kernel.errors import DecisionNotFoundError, HojoError, InvalidRequestError
@@ -32,7 +33,7 @@ __all__ = ["DecisionService"]
 log = logging.getLogger("hojo")
 
 _FIELD_ORDER = ("decision_id", "program", "fiscal_year", "rules_version", "rules_sha256", "ruleset", "eligible",
-                "amount_yen", "cap_yen", "results", "breakdown", "reasons", "decided_at", "requested_by")
+                "amount_yen", "cap_yen", "results", "breakdown", "reasons", "explanation", "decided_at", "requested_by")
 
 
 class DecisionService:
@@ -87,11 +88,13 @@ class DecisionService:
         log.warning("now deciding under %s (published elsewhere, sha256 %s)", rv.name, sha256[:12])
         return rv.name
 
-    def decide(self, request: Any, requested_by: str = "cli", record: bool = True) -> dict[str, Any]:
+    def decide(self, request: Any, requested_by: str = "cli", record: bool = True,
+               with_what_if: bool = True) -> dict[str, Any]:
         """Decide ``{"program", "fiscal_year", "facts"[, "version"]}``, record it, and return the decision.
 
         With ``record=False`` (a simulation, 試算) nothing is written and the answer says ``recorded: false``;
         its ``decision_id`` names no record.
+        ``with_what_if``: add the ``what_if`` reasons (about as much CPU again as the decision itself).
         """
         problems = problems_of(self._envelope, request)
         if problems:
@@ -100,25 +103,35 @@ class DecisionService:
         rv = self.rulebook.select(request["program"], request["fiscal_year"], request.get("version"))
         facts = self.decider.validate_facts(rv, request["facts"])
         body = self.decider.decide(rv, facts)
-        body.update(decision_id=str(uuid.uuid4()), fiscal_year=request["fiscal_year"],
+        body.update(decision_id=str(uuid.uuid4()), fiscal_year=request["fiscal_year"], explanation=EXPLANATION,
                     decided_at=datetime.now(UTC).isoformat(timespec="microseconds"), requested_by=requested_by)
         decision = {key: body[key] for key in _FIELD_ORDER}
+        # what_if is part of the answer, not of the record: recomputed from the record when it is read again.
+        changes = what_if(self.decider, rv, facts, decision) if with_what_if else []
         if not record:
-            return {**decision, "recorded": False}
+            return {**decision, "what_if": changes, "recorded": False}
         self.store.append(decision, facts, rv.text)
         metrics.count_decision(rv.program, request["fiscal_year"], rv.version, decision["eligible"])
         self.notary.appended()
-        return decision
+        return {**decision, "what_if": changes}
 
     def get(self, decision_id: str) -> dict[str, Any]:
-        """The stored decision, its facts and log entry, and ``integrity``: what checking it just found."""
+        """The stored decision, its facts and log entry, ``integrity`` (what checking it just found) and, for a
+        decision, ``what_if``, recomputed from the record."""
         row = self.store.row_of(decision_id)
         if row is None:
             raise DecisionNotFoundError(f"判定 {decision_id} はありません", f"no decision {decision_id}",
                                         code="decision_not_found")
         record = row.record()
-        return {**record["decision"], "facts": record["facts"], "log": record["log"],
-                "integrity": record_integrity(self.store, row)}
+        answer = {**record["decision"], "facts": record["facts"], "log": record["log"],
+                  "integrity": record_integrity(self.store, row)}
+        if record.get("kind", "decision") == "decision" and "rules_sha256" in record["decision"]:
+            try:
+                rv = self.auditor.stored_version(record["decision"]["rules_sha256"])
+                answer["what_if"] = what_if(self.decider, rv, record["facts"], record["decision"])
+            except HojoError:  # the record is still answered, without what_if, if its rule text cannot be read
+                answer["what_if"] = []
+        return answer
 
     def receipt(self, decision_id: str) -> dict[str, Any]:
         """A receipt for a recorded decision: verifiable offline with the public key (``hojo verify-receipt``)."""

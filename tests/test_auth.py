@@ -59,9 +59,18 @@ TABLE: dict[tuple[str, str], Any] = {
     ("POST", "/v1/cases/{case_id}/steps"): {"applicant", "policy_owner"},
     ("POST", "/v1/cases/{case_id}/replay"): {"auditor", "policy_owner"},
     ("POST", "/v1/cases/{case_id}/redecide"): {"auditor", "policy_owner"},
+    ("POST", "/v1/batches"): {"policy_owner"},
     ("GET", "/healthz"): OPEN,
     ("GET", "/readyz"): OPEN,
     ("GET", "/metrics"): {"monitor", "auditor", "policy_owner"},  # a scraper's token reads nothing else
+    # applicants and integrators (issue 13): facts schema (422 without fiscal_year), screening (422 without a
+    # body), the notice of one's own decision; the API documentation pages need no token
+    ("GET", "/v1/programs/{program}/facts-schema"): {"applicant", "auditor", "policy_owner"},
+    ("POST", "/v1/screenings"): {"applicant", "auditor", "policy_owner"},
+    ("GET", "/v1/decisions/{decision_id}/notice"): {"applicant", "auditor", "policy_owner"},  # applicants: their own
+    ("GET", "/docs"): OPEN,
+    ("GET", "/redoc"): OPEN,
+    ("GET", "/docs-assets/redoc.standalone.js"): OPEN,
     # the workbench (service/workbench): its API routes, and its HTML pages (the same roles)
     ("GET", "/v1/programs/{program}/draft"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/v1/programs/{program}/diff"): {"applicant", "auditor", "policy_owner"},  # 422 without from/to
@@ -117,6 +126,10 @@ def call(client: TestClient, method: str, path: str, who: str | None) -> int:
         body = CASE
     elif path.endswith("/steps"):
         body = APPLICANT_STEP
+    elif path == "/v1/batches":
+        line = json.dumps({"id": "a", "facts": FACTS}).encode()
+        return client.request(method, f"{path}?program=kokuho_healthup_municipal&fiscal_year=2024", content=line,
+                              headers={**as_(who), "content-type": "application/x-ndjson"}).status_code
     elif path == "/v1/impact":
         body = {"rules": {"kokuho_healthup_municipal/v9.yaml": "program: x\n"}}  # invalid on purpose: 422
     params = {"from": 0, "to": 1} if path == "/v1/log/consistency" else None

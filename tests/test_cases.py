@@ -117,6 +117,35 @@ def test_replaying_a_case_reproduces_every_step_and_its_links(cases: CaseService
     assert (summary["replayed"], summary["identical"]) == (4, 4)
 
 
+def test_a_case_recorded_in_explanation_format_1_replays_in_format_1(cases: CaseService,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cases opened before format 2 (their program decision's reasons said not_met where format 2 says
+    not_applicable) must still replay identical: each step is recomputed in the format of its case."""
+    import service.cases.service as case_service
+
+    # as the service wrote cases before format 2: reasons in format 1, and no explanation field in the records
+    monkeypatch.setattr(case_service, "EXPLANATION", 1)
+    append = CaseService._append
+
+    def unstamped(self: CaseService, decision: dict[str, Any], *args: Any) -> dict[str, Any]:
+        return append(self, {k: v for k, v in decision.items() if k != "explanation"}, *args)
+
+    monkeypatch.setattr(CaseService, "_append", unstamped)
+    old = municipal_case(cases)
+    monkeypatch.undo()
+    new = municipal_case(cases)
+    old_steps, new_steps = cases.case(old)["steps"], cases.case(new)["steps"]
+    assert [s.get("explanation") for s in old_steps + new_steps] == [None] * 4 + [2] * 4
+    outcomes = [[r["outcome"] for r in steps[0]["reasons"]] for steps in (old_steps, new_steps)]
+    # where the facts do not settle a value or clause, format 1 said applied / not_met, format 2 not_applicable
+    assert sorted({(a, b) for a, b in zip(*outcomes, strict=True) if a != b}) == [
+        ("applied", "not_applicable"), ("not_met", "not_applicable")]
+    assert [s["state"] for s in old_steps] == [s["state"] for s in new_steps]  # the money is the same
+    assert cases.replay(old)["identical"] is True and cases.replay(new)["identical"] is True
+    summary = cases.decisions.auditor.replay_all()
+    assert (summary["replayed"], summary["identical"]) == (8, 8)
+
+
 def test_tampering_with_one_step_is_caught_by_the_log_and_by_the_replay(cases: CaseService, store: SqlStore,
                                                                         tmp_path: Path) -> None:
     case_id = municipal_case(cases)

@@ -323,7 +323,7 @@ def test_differential_decisions_never_raise_and_amounts_hold(name: str) -> None:
             body = DECIDER.decide(rv, case.facts)
         except EngineDisagreementError as exc:
             pytest.fail(f"engine and reference disagree on {case.facts}: {exc.details}")
-        open_points = [r for r in body["reasons"] if r["outcome"] == "undetermined"]
+        open_points = [r for r in body["reasons"] if r["kind"] == "open_question" and r["outcome"] == "undetermined"]
         if "eligibility" not in case.expected:
             assert body["eligible"] is False and not open_points
         elif open_points:
@@ -353,8 +353,14 @@ def test_a_comparison_with_an_absent_derived_value_is_not_met() -> None:
     facts = validate_facts(rv, {"insured_count": 30000, "has_data_health_plan": True, "categories": ["1"],
                                 "third_party_evaluation": True, "designated_model": False,
                                 "prefecture_designated_count": 3})
-    outcome = {r["clause"]: r["outcome"] for r in PROBE.decide(rv, facts)["reasons"]}
-    assert outcome["c2_designation_within_cap"] == "not_met"
+    outcome = {r["clause"]: r["outcome"] for r in PROBE.decide(rv, facts, 1)["reasons"]}
+    assert outcome["c2_designation_within_cap"] == "not_met"  # explanation format 1 (records before format 2)
+    # Format 2 tells the applicant why: the cap could not be computed, so the clause does not apply (issue 13).
+    reasons = {r["clause"]: r for r in PROBE.decide(rv, facts)["reasons"]}
+    assert reasons["c2_designation_within_cap"]["outcome"] == "not_applicable"
+    assert reasons["c2_designation_within_cap"]["message_ja"].endswith(
+        "：該当しない（必要な事実がない、または前提を満たさない）")
+    assert reasons["designation_cap_count"]["outcome"] == "not_applicable"  # the derived value not computed
     DECIDER.decide(rv, facts)  # differential mode: raises EngineDisagreementError if the engine disagrees
 
 

@@ -187,7 +187,9 @@ def test_a_receipt_verifies_offline_and_fails_on_any_altered_byte(client: TestCl
                                                                   tmp_path: Path) -> None:
     made = [client.post("/v1/decisions", json=request(insured_count=1000 * n)).json() for n in range(1, 8)]
     receipt = client.get(f"/v1/decisions/{made[4]['decision_id']}/receipt").json()
-    assert receipt["leaf_index"] == 4 and receipt["record"]["decision"] == made[4]
+    # what_if is part of the answer, not of the record (recomputed from the record when read)
+    assert receipt["leaf_index"] == 4 and receipt["record"]["decision"] == {
+        k: v for k, v in made[4].items() if k != "what_if"}
     assert receipt["tree_head"]["tree_size"] == 7 and len(receipt["inclusion_proof"]) == 3  # ⌈log2 7⌉
     public = tmp_path / "public.json"
     public.write_text(client.get("/v1/log/public-key").text, encoding="utf-8")
@@ -229,6 +231,16 @@ def test_a_receipt_verifies_offline_and_fails_on_any_altered_byte(client: TestCl
     generate_key(other)
     run = hojo("verify-receipt", str(tmp_path / "receipt.json"), "--public-key", f"{other}.pub")
     assert run.returncode == 1 and "another key" in run.stdout
+
+
+def test_the_notice_shows_the_signed_receipt_that_covers_the_decision(client: TestClient) -> None:
+    made = [client.post("/v1/decisions", json=request(insured_count=1000 * n)).json() for n in range(1, 4)]
+    receipt = client.get(f"/v1/decisions/{made[1]['decision_id']}/receipt").json()
+    html = client.get(f"/v1/decisions/{made[1]['decision_id']}/notice").text
+    # the second of three records: leaf 2 of a tree of (at least) 3, with the head's root and signature
+    assert f"第 2 件 / {receipt['tree_head']['tree_size']:,} 件" in html and receipt["tree_head"]["tree_size"] >= 3
+    assert receipt["tree_head"]["root_hash"] in html and receipt["tree_head"]["signature"] in html
+    assert "受領証" in html
 
 
 def test_a_receipt_verifies_against_a_later_head_by_a_consistency_proof(client: TestClient, tmp_path: Path) -> None:

@@ -101,10 +101,10 @@ def test_cli_publishes_the_fy2024_correction_and_running_servers_decide_under_it
         published_at = time.monotonic()
         assert published.returncode == 0, published.stdout + published.stderr
         result = json.loads(published.stdout)
-        assert result["published"] == f"{PROGRAM}@3" and result["features"].startswith("54 passed")
+        assert result["published"] == f"{PROGRAM}@3" and result["features"].startswith("56 passed")
         assert result["seconds"]["total"] <= 60 and wall <= 60, (result["seconds"], wall)
         assert "live in the running service(s) on this store within 5 s" in published.stderr
-        assert "features" in published.stderr and "54/54" in published.stderr  # the rich progress bar
+        assert "features" in published.stderr and "56/56" in published.stderr  # the rich progress bar
         sys.stderr.write(f"publish: {result['seconds']} (wall {wall:.1f} s with interpreter start)\n")
 
         live = wait_for_ruleset(base, f"{PROGRAM}@3")
@@ -215,7 +215,7 @@ def test_api_publishes_the_fy2024_correction_and_decides_under_it_at_once(client
     response = client.post("/v1/publish", json={"text": correction()})
     assert response.status_code == 200, response.text
     done = response.json()
-    assert done["published"] == f"{PROGRAM}@3" and done["features"].startswith("54 passed")
+    assert done["published"] == f"{PROGRAM}@3" and done["features"].startswith("56 passed")
     assert done["seconds"]["features"] <= 60 and done["live_within_seconds"] == 5
     after = decide_in(client)
     assert (after["ruleset"], after["amount_yen"]) == (f"{PROGRAM}@3", 13_500_000)
@@ -244,7 +244,7 @@ def test_a_failing_scenario_is_reported_with_its_step_expected_and_got(client: T
     error = response.json()["error"]
     assert error["code"] == "features_failed" and "feature" in error["message_ja"]
     features = error["features"]
-    assert features["passed"] is False and features["scenarios"] == 54
+    assert features["passed"] is False and features["scenarios"] == 56
     row = next(f for f in features["failures"] if f["expected"] == "9,000,000 円" and f["got"] == "10,000,000 円")
     assert row["scenario"].startswith("帯の境目 — ①②の2区分は基準額①×2")
     assert row["step"] == "ならば 補助上限額は 9,000,000 円である"
@@ -296,7 +296,7 @@ def test_every_feature_sentence_is_defined_by_exactly_one_step() -> None:
     files = {f"features/{p.relative_to(REPO / 'features').as_posix()}" for p in (REPO / "features").rglob("*.feature")}
     assert {s.feature for s in scenarios} == files  # every file contributes scenarios, outlines expanded
     municipal = [s for s in scenarios if PROGRAM in s.tags]
-    assert len(municipal) == 54  # its 19 scenarios and the 35 example rows of its 3 outlines
+    assert len(municipal) == 56  # its 19 scenarios, the 35 example rows of its 3 outlines and the 2 of its case feature
     for scenario in scenarios:
         for at in scenario.steps:
             matches = find_steps(at.kind, at.text)

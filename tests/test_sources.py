@@ -334,7 +334,7 @@ def test_an_oversized_body_is_refused_before_it_is_read(api: tuple[TestClient, P
     client, _ = api
     huge = json.dumps({"id": "big", "title": "t", "date": "2026-12-01", "text": "x" * 1_100_000})
     response = client.post("/v1/sources", content=huge, headers={"content-type": "application/json"})
-    assert response.status_code == 422 and response.json()["error"]["code"] == "body_too_large"
+    assert response.status_code == 413 and response.json()["error"]["code"] == "body_too_large"
 
 
 def test_a_source_cited_by_a_published_version_cannot_be_replaced(api: tuple[TestClient, Paths]) -> None:

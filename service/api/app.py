@@ -26,24 +26,26 @@ from ..kernel.errors import (
     DecisionNotFoundError,
     EngineError,
     HojoError,
+    PayloadTooLargeError,
     RuleFileError,
     SigningKeyError,
     StoreError,
     UnknownProgramError,
 )
-from ..rulebook.registry import Rulebook
+from ..rulebook.cache import load_rulebook
 from ..store import open_store
 from ..web.auth import AuthError, ForbiddenError, TokenTable
 from ..web.guard import SECURITY_HEADERS, BrowserGuard
 from ..web.inprocess import InProcessClient
 from ..web.observe import RequestObserver
-from . import audit, decisions, evidence, ops, programs
+from . import applicants, audit, decisions, evidence, openapi, ops, programs
 
 __all__ = ["app_from_env", "create_app", "feature_target"]
 
 log = logging.getLogger("hojo")
 
 _STATUS: list[tuple[type[HojoError], int]] = [
+    (PayloadTooLargeError, 413),
     (ApplicationError, 422), (UnknownProgramError, 404), (DecisionNotFoundError, 404), (AuthError, 401),
     (ForbiddenError, 403),
     # A rule file only reaches a request as a draft someone sent (the served rules are checked at start-up).
@@ -82,7 +84,7 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        rulebook = Rulebook.from_dir(paths.rules, paths.schemas, paths.seeds)
+        rulebook = load_rulebook(paths)  # the compiled cache when every input file is unchanged
         store = open_store(db_url or default_db_url())
         notary = Notary.from_env(store) if signing_key_file is None else Notary(
             store, load_private_key(signing_key_file))
@@ -109,7 +111,7 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
             notary.stop()
             store.close()
 
-    app = FastAPI(title="hojo 補助", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="hojo 補助", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Rules-as-code decisions for Japanese public health-insurance subsidies. "
                               "日本の公的医療保険の補助金・交付金の判定サービス。")
     def schema(name: str) -> dict[str, Any]:
@@ -122,6 +124,8 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     app.include_router(decisions.router(schema("application.schema.json"), schema("decision.schema.json")))
     app.include_router(programs.router())
     app.include_router(evidence.router())
+    app.include_router(applicants.router())  # facts schema, screenings, notice (issue 13)
+    openapi.install(app, paths.schemas)  # typed /openapi.json; /docs and /redoc from local assets
     from . import allocations  # POST /v1/allocations (budget shares; service/allocation/shares.py)
 
     app.include_router(allocations.router())
@@ -132,6 +136,10 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
     from . import cases  # /v1/cases (a grant's life: service/cases)
 
     app.include_router(cases.router())
+
+    from . import batches  # POST /v1/batches (JSON Lines, the columnar evaluator; service/batches.py)
+
+    app.include_router(batches.router())
     from .. import workbench  # /workbench pages; /v1/drafts/*, /v1/publish, /v1/programs/{id}/diff (issue 6)
 
     workbench.include(app)
@@ -155,7 +163,7 @@ def create_app(paths: Paths | None = None, db_url: str | None = None, differenti
         for error in exc.errors():
             where = "$." + ".".join(str(part) for part in error.get("loc", ()))
             problems.append({"path": where, "code": str(error.get("type", "invalid")),
-                             "message_ja": f"{where} の値が正しくありません: {error.get('msg', '')}",
+                             "message_ja": f"{where} の値が正しくありません",
                              "message_en": f"{where}: {error.get('msg', 'invalid')}"})
         return JSONResponse({"error": {"code": "invalid_parameters", "message_ja": "パラメータに誤りがあります",
                                        "message_en": "invalid request parameters", "problems": problems}},

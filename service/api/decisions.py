@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from ..kernel.errors import DecisionNotFoundError
@@ -26,9 +26,14 @@ def router(application_schema: dict[str, Any], decision_schema: dict[str, Any]) 
               responses={200: {"content": {"application/json": {"schema": decision_schema}}},
                          404: _ERROR, 422: _ERROR, 503: _ERROR})
     def decide(request: Request, body: Annotated[Any, Depends(json_body)],
-               principal: Annotated[Principal, Depends(require(*ANYONE))]) -> JSONResponse:
-        """Decide eligibility and the amount in exact yen, record the decision, and return it with reasons."""
-        decision = request.app.state.service.decide(body, requested_by=principal.name)
+               principal: Annotated[Principal, Depends(require(*ANYONE))],
+               what_if: Annotated[bool, Query(description="add what would change the decision")] = True,
+               ) -> JSONResponse:
+        """Decide eligibility and the amount in exact yen, record the decision, and return it with reasons.
+
+        ``what_if`` (default true) adds what would change the decision, each re-decided; false skips it.
+        """
+        decision = request.app.state.service.decide(body, requested_by=principal.name, with_what_if=what_if)
         request.state.program, request.state.decision_id = decision["program"], decision["decision_id"]
         # Serialised once, directly: FastAPI's generic encoder walks every reason of a large decision again.
         return JSONResponse(decision)
@@ -68,10 +73,14 @@ def router(application_schema: dict[str, Any], decision_schema: dict[str, Any]) 
               responses={200: {"content": {"application/json": {"schema": decision_schema}}},
                          404: _ERROR, 422: _ERROR})
     def simulate(request: Request, body: Annotated[Any, Depends(json_body)],
-                 principal: Annotated[Principal, Depends(require(*ANYONE))]) -> JSONResponse:
+                 principal: Annotated[Principal, Depends(require(*ANYONE))],
+                 what_if: Annotated[bool, Query(description="add what would change the decision")] = True,
+                 ) -> JSONResponse:
         """The answer ``POST /v1/decisions`` would give, plus ``recorded: false``: nothing is written to the log,
         so no impact preview, replay or export ever counts it. (A decision's answer has no ``recorded`` field:
-        it is exactly the record whose hash the log chains, so a client can verify it as received.)"""
-        return JSONResponse(request.app.state.service.decide(body, requested_by=principal.name, record=False))
+        it is exactly the record whose hash the log chains, plus ``what_if`` (recomputed from the record, never
+        hashed), so a client can verify it as received.)"""
+        return JSONResponse(request.app.state.service.decide(body, requested_by=principal.name, record=False,
+                                                             with_what_if=what_if))
 
     return api

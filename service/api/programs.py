@@ -6,7 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
-from ..kernel.errors import UnknownProgramError
+from ..rulebook.examples import worked_examples
+from ..rulebook.registry import unknown_program
 from ..web.auth import ANYONE, require
 
 __all__ = ["router"]
@@ -21,10 +22,16 @@ def router() -> APIRouter:
 
     @api.get("/{program}", summary="One program / 制度", responses={404: {"description": "unknown program"}})
     def get_program(request: Request, program: str) -> dict[str, Any]:
-        for entry in request.app.state.service.programs():
+        service = request.app.state.service
+        for entry in service.programs():
             if entry["program"] == program:
+                if program in service.rulebook.programs:
+                    # one worked request per fiscal year, from the program's feature (its answer is known)
+                    entry["examples"] = [{"fiscal_year": year, **example.as_dict()} for year, example in
+                                         sorted(worked_examples(service.rulebook, program).items())]
+                    entry["facts_schema"] = [f"/v1/programs/{program}/facts-schema?fiscal_year={year}"
+                                             for year in entry.get("fiscal_years", [])]
                 return entry  # type: ignore[no-any-return]
-        raise UnknownProgramError(f"制度「{program}」はありません", f"unknown program '{program}'",
-                                  code="unknown_program")
+        raise unknown_program(program, [e["program"] for e in service.programs()], {})
 
     return api

@@ -30,7 +30,7 @@ from ..rulebook.model import RuleVersion
 from ..store import LogRow, Query, SqlStore, open_store
 from ..store.base import record_kind
 from ..store.sql import schema_digest
-from .integrity import verify_store
+from .integrity import published_lock, verify_store
 
 __all__ = ["Auditor", "Progress", "diff"]
 
@@ -39,6 +39,12 @@ DECIDED_FIELDS = ("program", "rules_version", "rules_sha256", "ruleset", "eligib
                   "results", "breakdown", "reasons")
 
 Progress = Callable[[int, int | None], None]
+
+#: the fields of a batch record (``service/batches.py``) that a replay recomputes: a batch answers the outcome
+#: and the amounts, without reasons
+BATCH_FIELDS = ("program", "rules_version", "rules_sha256", "ruleset", "eligible", "amount_yen", "cap_yen")
+#: the record kinds that are decisions (``decision``: one application; ``batch``: a row of a batch)
+DECIDED_KINDS = ("decision", "batch")
 
 
 @dataclass
@@ -151,8 +157,10 @@ class Auditor:
                     "canonical": canonical_json(record["decision"])}
         recorded = record["decision"]
         rv = self.stored_version(recorded["rules_sha256"], checked)
-        body = self.decider.decide(rv, record["facts"])
-        replayed = {**recorded, **{key: body[key] for key in DECIDED_FIELDS}}
+        # In the explanation format the record was written in (records before format 2 have no field).
+        body = self.decider.decide(rv, record["facts"], recorded.get("explanation", 1))
+        fields = BATCH_FIELDS if record.get("kind") == "batch" else DECIDED_FIELDS
+        replayed = {**recorded, **{key: body[key] for key in fields}}
         canonical = canonical_json(replayed)
         # One comparison of the canonical texts; the field-by-field walk only when they differ.
         same = canonical == (recorded_text if recorded_text is not None else canonical_json(recorded))
@@ -209,7 +217,7 @@ class Auditor:
             # Each process reads only its own share of the log (seq % jobs == index), not every row.
             shard = dataclasses.replace(query or Query(), shard=(index, jobs)) if jobs > 1 else (query or Query())
             for row in store.rows(shard):
-                if row.kind not in ("decision", "allocation", "case_step"):
+                if row.kind not in (*DECIDED_KINDS, "allocation", "case_step"):
                     # A record relabelled as a publication would otherwise be skipped without a word.
                     if record_kind(json.loads(row.decision_text)) != row.kind:
                         seen += 1
@@ -237,7 +245,7 @@ class Auditor:
         return {"replayed": seen, "identical": identical, "differences": different, "failures": failed}
 
     def _decision_rows(self, query: Query) -> Iterator[LogRow]:
-        return (row for row in self.store.rows(query) if row.kind == "decision")
+        return (row for row in self.store.rows(query) if row.kind in DECIDED_KINDS)
 
     # -- redecide -------------------------------------------------------------------------------------
     def redecide(self, decision_id: str) -> dict[str, Any]:
@@ -246,7 +254,7 @@ class Auditor:
         recorded = record["decision"]
         rv = self.decider.rulebook.select(recorded["program"], recorded["fiscal_year"])
         facts = self.decider.validate_facts(rv, record["facts"])
-        body = self.decider.decide(rv, facts)
+        body = self.decider.decide(rv, facts, recorded.get("explanation", 1))  # comparable with the record
         today = {**recorded, **{key: body[key] for key in DECIDED_FIELDS}}
         differences = diff(recorded, today)
         return {"decision_id": decision_id, "identical": not differences, "recorded_ruleset": recorded["ruleset"],
@@ -257,17 +265,16 @@ class Auditor:
         return verify_store(self.store, self._lock(), expected)
 
     def _lock(self) -> dict[str, str]:
-        """``rules/published.lock.json``: program@version → the sha256 published (empty if there is none)."""
-        path = Path(self.paths.rules) / "published.lock.json"
-        try:
-            return dict(json.loads(path.read_text(encoding="utf-8"))["published"])
-        except (OSError, ValueError, KeyError):
-            return {}
+        return published_lock(Path(self.paths.rules))
 
     # -- impact of a draft ----------------------------------------------------------------------------
     def impact(self, draft: Iterable[RuleVersion], query: Query | None = None, progress: Progress | None = None,
-               max_listed: int = 1000) -> dict[str, Any]:
-        """Decide the logged applications under ``draft`` (not logged) and report what would change."""
+               max_listed: int = 1000, columnar: bool = True, chunk: int = 50_000) -> dict[str, Any]:
+        """Decide the logged applications under ``draft`` (not logged) and report what would change.
+
+        ``columnar``: decide each chunk of the log a table at a time (``core/columnar.py``; versions or rows it
+        does not express go to the engine, one by one); the report is the same as the per-record one.
+        """
         started = time.monotonic()
         drafts: dict[str, list[RuleVersion]] = {}
         for rv in draft:
@@ -276,6 +283,19 @@ class Auditor:
         tallies = {program: _Tally() for program in drafts}
         changed: list[dict[str, Any]] = []
         seen, total = 0, self.store.count()
+        pending: list[tuple[LogRow, RuleVersion]] = []
+
+        def settle() -> None:
+            decided = self._impact_chunk(pending) if columnar else [self._impact_one(rv, row) for row, rv in pending]
+            for (row, _), (before, after) in zip(pending, decided, strict=True):
+                if tallies[row.program].add(before, after) and len(changed) < max_listed:
+                    changed.append({
+                        "decision_id": row.record_id, "program": row.program, "fiscal_year": row.fiscal_year,
+                        "before": {k: before.get(k) for k in ("ruleset", "eligible", "amount_yen", "cap_yen")},
+                        "after": None if after is None else {k: after[k] for k in ("ruleset", "eligible",
+                                                                                   "amount_yen", "cap_yen")}})
+            pending.clear()
+
         for row in self._decision_rows(query or Query()):
             seen += 1
             if progress and seen % 500 == 0:
@@ -284,19 +304,10 @@ class Auditor:
                           if rv.from_fiscal_year <= row.fiscal_year <= rv.to_fiscal_year]
             if not candidates:
                 continue
-            rv = max(candidates, key=lambda v: v.version)
-            record = row.record()
-            before = record["decision"]
-            try:
-                after: dict[str, Any] | None = self.decider.decide(rv, self.decider.validate_facts(rv, record["facts"]))
-            except HojoError:
-                after = None  # the draft's facts schema refuses the recorded facts
-            if tallies[row.program].add(before, after) and len(changed) < max_listed:
-                changed.append({
-                    "decision_id": row.record_id, "program": row.program, "fiscal_year": row.fiscal_year,
-                    "before": {k: before[k] for k in ("ruleset", "eligible", "amount_yen", "cap_yen")},
-                    "after": None if after is None else {k: after[k] for k in ("ruleset", "eligible", "amount_yen",
-                                                                               "cap_yen")}})
+            pending.append((row, max(candidates, key=lambda v: v.version)))
+            if len(pending) >= chunk:
+                settle()
+        settle()
         if progress:
             progress(seen, total)
         total_tally = _Tally()
@@ -310,6 +321,45 @@ class Auditor:
                 "total": total_tally.as_dict(), "changed": changed,
                 "changed_listed": len(changed), "elapsed_seconds": round(elapsed, 3)}
 
+    def _impact_one(self, rv: RuleVersion, row: LogRow) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        record = row.record()
+        try:
+            after: dict[str, Any] | None = self.decider.decide(rv, self.decider.validate_facts(rv, record["facts"]))
+        except HojoError:
+            after = None  # the draft's facts schema refuses the recorded facts
+        return record["decision"], after
+
+    def _impact_chunk(self, pending: list[tuple[LogRow, RuleVersion]]
+                      ) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+        """The before and after of each pending row, each draft version's rows decided as one table."""
+        from ..core.columnar import decide_rows  # Polars is loaded only when a table is decided
+
+        out: list[tuple[dict[str, Any], dict[str, Any] | None]] = [({}, None)] * len(pending)
+        groups: dict[str, list[int]] = {}
+        for index, (_, rv) in enumerate(pending):
+            groups.setdefault(rv.sha256, []).append(index)
+        for indexes in groups.values():
+            rv = pending[indexes[0]][1]
+            result = decide_rows(self.decider, rv, [json.loads(pending[i][0].facts_text) for i in indexes])
+            befores = _recorded_outcomes([pending[i][0].decision_text for i in indexes])
+            for j, i in enumerate(indexes):
+                after = None if result.error[j] is not None else {
+                    "ruleset": rv.name, "eligible": result.eligible[j], "amount_yen": result.amount_yen[j],
+                    "cap_yen": result.cap_yen[j]}
+                out[i] = (befores[j], after)
+        return out
+
+
+def _recorded_outcomes(texts: list[str]) -> list[dict[str, Any]]:
+    """``ruleset``, ``eligible``, ``amount_yen`` and ``cap_yen`` of recorded decisions, read by Polars' JSON
+    reader (a full decision with its reasons is ~7 KB: ``json.loads`` of each was most of an impact run)."""
+    import polars as pl
+
+    wanted = pl.Struct({"ruleset": pl.String, "eligible": pl.Boolean, "amount_yen": pl.Int64, "cap_yen": pl.Int64})
+    try:
+        return list(pl.Series(texts, dtype=pl.String).str.json_decode(wanted).to_list())
+    except pl.exceptions.PolarsError:
+        return [json.loads(text) for text in texts]  # a record Polars does not read: the exact reader
 
 
 _FORKED: Auditor | None = None

@@ -15,8 +15,10 @@ at the record (``seq``) or rule version (``rules_sha256``) it touched:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from ..kernel.canonical import sha256_hex
@@ -64,6 +66,14 @@ def check_rule_versions(store: SqlStore, lock: Mapping[str, str] | None = None) 
 
 def _tree_problem(code: str, en: str, ja: str, seq: int | None = None) -> dict[str, Any]:
     return {"seq": seq, "decision_id": None, "code": code, "message_en": en, "message_ja": ja}
+
+
+def published_lock(rules: Path) -> dict[str, str]:
+    """``rules/published.lock.json``: program@version → the sha256 published (empty if there is none)."""
+    try:
+        return dict(json.loads((rules / "published.lock.json").read_text(encoding="utf-8"))["published"])
+    except (OSError, ValueError, KeyError):
+        return {}
 
 
 def verify_store(store: SqlStore, lock: Mapping[str, str] | None = None,

@@ -8,7 +8,7 @@ from typing import Any
 __all__ = ["decision_text"]
 
 _OUTCOME = {"met": ("満たす", "met"), "not_met": ("満たさない", "not met"), "applied": ("適用", "applied"),
-            "undetermined": ("未確定", "undetermined")}
+            "undetermined": ("未確定", "undetermined"), "not_applicable": ("該当しない", "not applicable")}
 
 
 def _yen(value: Any, ja: bool) -> str:

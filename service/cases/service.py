@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..core.decide import EXPLANATION
 from ..kernel.canonical import canonical_json, diff
 from ..kernel.errors import ApplicationError, CaseNotFoundError, InvalidRequestError, Problem, StoreError
 from ..lang.facts import StrictValidator, normalize, problems_of
@@ -99,7 +100,9 @@ def _compute(auditor: _Versions, store: SqlStore, paths: Paths, recorded: Mappin
              state: Mapping[str, Any] | None, step_input: Mapping[str, Any]) -> dict[str, Any]:
     lifecycle = stored_lifecycle(store, paths, recorded["lifecycle_sha256"])
     rv = auditor.stored_version(recorded["rules_sha256"])
-    return take_step(lifecycle, rv, auditor.decider, recorded["fiscal_year"], state, step_input)
+    # in the explanation format the case was written in (steps recorded before format 2 carry no field)
+    return take_step(lifecycle, rv, auditor.decider, recorded["fiscal_year"], state, step_input,
+                     recorded.get("explanation", 1))
 
 
 def replay_step(record: Mapping[str, Any], store: SqlStore, paths: Paths, auditor: _Versions) -> dict[str, Any]:
@@ -153,6 +156,8 @@ class CaseService:
     # -- acting ---------------------------------------------------------------------------------------
     def _append(self, decision: dict[str, Any], step_input: Mapping[str, Any], rv: RuleVersion) -> dict[str, Any]:
         record = {key: decision[key] for key in _FIELD_ORDER}
+        if "explanation" in decision:  # absent from the steps of cases opened before explanation format 2
+            record["explanation"] = decision["explanation"]
         entry = self.store.append(record, step_input, rv.text, kind=KIND)
         return {**record, "log": entry}
 
@@ -169,13 +174,13 @@ class CaseService:
         first = lifecycle.steps[0]
         step_input = {"step": first["id"], "on": request["on"], "facts": request["facts"],
                       **({"cost_lines": request["cost_lines"]} if "cost_lines" in request else {})}
-        body = take_step(lifecycle, rv, self.auditor.decider, request["fiscal_year"], None, step_input)
+        body = take_step(lifecycle, rv, self.auditor.decider, request["fiscal_year"], None, step_input, EXPLANATION)
         case_id = str(uuid.uuid4())
         decision = {**body, "decision_id": _step_id(case_id, 1), "kind": KIND, "case_id": case_id, "step_no": 1,
                     "previous_step_id": None, "previous_step_hash": None,
                     "program": rv.program, "fiscal_year": request["fiscal_year"], "rules_version": rv.version,
                     "rules_sha256": rv.sha256, "ruleset": rv.name, "lifecycle_version": lifecycle.version,
-                    "lifecycle_sha256": lifecycle.sha256, "lifecycle": lifecycle.name,
+                    "lifecycle_sha256": lifecycle.sha256, "lifecycle": lifecycle.name, "explanation": EXPLANATION,
                     "decided_at": datetime.now(UTC).isoformat(timespec="microseconds"), "requested_by": requested_by}
         with self._lock:
             self._append(decision, step_input, rv)
@@ -201,6 +206,8 @@ class CaseService:
             body = _compute(self.auditor, self.store, self.paths, recorded, recorded["state"], request)
             rv = self.auditor.stored_version(recorded["rules_sha256"])
             decision = {**{key: recorded[key] for key in _FIELD_ORDER}, **body,
+                        # the case keeps the explanation format it was opened in
+                        **({"explanation": recorded["explanation"]} if "explanation" in recorded else {}),
                         "decision_id": _step_id(case_id, len(steps) + 1), "step_no": len(steps) + 1,
                         "previous_step_id": recorded["decision_id"], "previous_step_hash": last["log"]["hash"],
                         "decided_at": datetime.now(UTC).isoformat(timespec="microseconds"),

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Protocol
 
+from ..core.decide import EXPLANATION
 from ..kernel.errors import CaseStepError, InvalidRequestError, Problem
 from ..rulebook.lifecycle_programs import Lifecycle, due_date
 from ..rulebook.model import RuleVersion
@@ -36,7 +37,7 @@ class Deciding(Protocol):
 
     def validate_facts(self, rv: RuleVersion, facts: Any) -> dict[str, Any]: ...
 
-    def decide(self, rv: RuleVersion, facts: Mapping[str, Any]) -> dict[str, Any]: ...
+    def decide(self, rv: RuleVersion, facts: Mapping[str, Any], explanation: int = ...) -> dict[str, Any]: ...
 
 
 def _yen(value: int) -> str:
@@ -138,8 +139,13 @@ def _check_inputs(kind: str, step_input: Mapping[str, Any], lifecycle: Lifecycle
 
 
 def take_step(lifecycle: Lifecycle, rv: RuleVersion, decider: Deciding, fiscal_year: int,
-              state: Mapping[str, Any] | None, step_input: Mapping[str, Any]) -> dict[str, Any]:
-    """Compute one step (the fields of :data:`STEP_FIELDS`); raise a 422 if the case cannot take it now."""
+              state: Mapping[str, Any] | None, step_input: Mapping[str, Any],
+              explanation: int = EXPLANATION) -> dict[str, Any]:
+    """Compute one step (the fields of :data:`STEP_FIELDS`); raise a 422 if the case cannot take it now.
+
+    ``explanation``: the format of the program decision's reasons (a replay passes the one the case was
+    written in, so steps recorded before format 2 replay identical).
+    """
     expected = next_step(lifecycle, state)
     step = lifecycle.step(step_input["step"])
     if step is None:
@@ -198,7 +204,7 @@ def take_step(lifecycle: Lifecycle, rv: RuleVersion, decider: Deciding, fiscal_y
             facts[cost_fact] = total
             new["planned_eligible_cost_yen"] = total
         facts = decider.validate_facts(rv, facts)
-        decision = decider.decide(rv, facts)
+        decision = decider.decide(rv, facts, explanation)
         applied = decision["amount_yen"] if decision["eligible"] else 0
         new["application_facts"] = facts
         if cost_fact and cost_fact in facts and new["planned_eligible_cost_yen"] is None:
@@ -248,7 +254,7 @@ def take_step(lifecycle: Lifecycle, rv: RuleVersion, decider: Deciding, fiscal_y
         else:
             facts = step_input["facts"]
         facts = decider.validate_facts(rv, facts)
-        decision = decider.decide(rv, facts)
+        decision = decider.decide(rv, facts, explanation)
         on_actuals = decision["amount_yen"] if decision["eligible"] else 0
         if on_actuals is None:
             raise _problem("$", "undetermined", "実績に対する額が決まりません（規則の未確定事項）",

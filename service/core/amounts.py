@@ -23,6 +23,10 @@ class AmountResult:
     #: (component spec, applied?, exact value or None, trace entries)
     components: list[tuple[Mapping[str, Any], bool, Fraction | None, list[dict[str, Any]]]] = field(
         default_factory=list)
+    #: the exact ceiling before rounding, and the trace of the ceiling and the basis (for the breakdown)
+    cap_exact: Fraction | None = None
+    cap_trace: list[dict[str, Any]] = field(default_factory=list)
+    basis_trace: list[dict[str, Any]] = field(default_factory=list)
 
 
 def compute_amounts(amount: Mapping[str, Any], ctx: Context, fired: frozenset[str]) -> AmountResult:
@@ -37,9 +41,11 @@ def compute_amounts(amount: Mapping[str, Any], ctx: Context, fired: frozenset[st
         value = evaluate(comp["value"], ctx) if applied else Fraction(0)
         ctx.components[comp["id"]] = value
         result.components.append((comp, applied, value, ctx.trace[start:]))
+    start = len(ctx.trace)
     cap = evaluate(amount["cap"]["value"], ctx) if "cap" in amount else None
+    result.cap_exact, result.cap_trace, start = cap, ctx.trace[start:], len(ctx.trace)
     basis = evaluate(amount["basis"], ctx) if "basis" in amount else None
-    result.basis_yen = basis
+    result.basis_yen, result.basis_trace = basis, ctx.trace[start:]
     if cap is not None:
         result.cap_yen = round_yen(cap, mode, unit)
     if basis is not None:

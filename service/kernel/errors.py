@@ -10,6 +10,7 @@ The tree::
     │   └── CitationError             a ``cites.quote`` is not on its seed line
     ├── ApplicationError              the applicant's request cannot be decided (HTTP 422)
     │   ├── InvalidRequestError       the envelope or the facts break their JSON Schema (one problem each)
+    │   │   └── PayloadTooLargeError  the body is over the size limit (HTTP 413)
     │   ├── NoRuleVersionError        no rule version is in force for that fiscal year
     │   └── CaseStepError             a case cannot take that step now (out of order, closed, over the balance)
     ├── UnknownProgramError           no such program (HTTP 404)
@@ -41,6 +42,7 @@ __all__ = [
     "InvalidRequestError",
     "NoRuleVersionError",
     "NotDecidableError",
+    "PayloadTooLargeError",
     "Problem",
     "RuleActionError",
     "RuleFileError",
@@ -124,6 +126,10 @@ class ApplicationError(HojoError):
 
 class InvalidRequestError(ApplicationError):
     pass
+
+
+class PayloadTooLargeError(InvalidRequestError):
+    """The request body is larger than the service reads (HTTP 413, not 422: nothing of it was parsed)."""
 
 
 class NoRuleVersionError(ApplicationError):

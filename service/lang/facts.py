@@ -7,6 +7,8 @@ category (the engine compares bytes).
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -18,7 +20,19 @@ from jsonschema.protocols import Validator
 
 from ..kernel.errors import Problem
 
-__all__ = ["StrictValidator", "normalize", "problems_of", "json_path"]
+__all__ = ["MAX_LISTED", "StrictValidator", "did_you_mean", "normalize", "problems_of", "json_path"]
+
+#: at most this many problems are listed; the rest are counted ("and N more"), up to MAX_COUNTED
+MAX_LISTED = 30
+MAX_COUNTED = 1000
+#: a list in a request without its own maxItems is refused above this length, before it is validated
+MAX_ITEMS = 1000
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str | None:
+    """The closest known name to a mistyped one, if any is close (``insured_cont`` → ``insured_count``)."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 _type_checker = Draft202012Validator.TYPE_CHECKER.redefine(
     "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool))
@@ -72,9 +86,15 @@ def _problem(error: ValidationError, root: str) -> list[Problem]:
         allowed = set(schema.get("properties", {}))
         extra = [k for k in value if k not in allowed] if isinstance(value, Mapping) else []
         known = ", ".join(sorted(allowed))
-        return [Problem(json_path([*error.absolute_path, key], root), "unknown_field",
-                        f"未知の項目「{key}」です（使える項目: {known}）",
-                        f"unknown field '{key}' (allowed: {known})") for key in extra]
+        out = []
+        for key in extra:
+            guess = did_you_mean(key, allowed)
+            out.append(Problem(json_path([*error.absolute_path, key], root), "unknown_field",
+                               f"未知の項目「{key}」です（もしかして「{guess}」？）" if guess
+                               else f"未知の項目「{key}」です（使える項目: {known}）",
+                               f"unknown field '{key}' (did you mean '{guess}'?)" if guess
+                               else f"unknown field '{key}' (allowed: {known})"))
+        return out
     if kw == "type":
         wanted = expected if isinstance(expected, str) else "/".join(expected)
         if wanted == "integer" and isinstance(value, float):
@@ -100,11 +120,54 @@ def _problem(error: ValidationError, root: str) -> list[Problem]:
         "minLength": (f"{expected} 文字以上必要です", f"at least {expected} characters"),
         "maxLength": (f"{expected} 文字以下にしてください", f"at most {expected} characters"),
     }
-    ja, en = messages.get(kw, (f"形式が正しくありません: {error.message}", error.message))
+    ja, en = messages.get(kw, (f"形式が正しくありません（{kw}）", error.message))
     return [Problem(path, kw if kw in messages else "invalid", ja, en)]
 
 
-def problems_of(validator: Validator, instance: Any, root: str = "$") -> list[Problem]:
-    """Return every problem of ``instance``, in document order, each located by its JSON path."""
-    problems = {p for error in validator.iter_errors(instance) for p in _problem(error, root)}
-    return sorted(problems, key=lambda p: (p.path, p.code))
+def _too_long(schema: Mapping[str, Any], instance: Any, root: str) -> list[Problem]:
+    """Lists and strings of an object over their length limit, found before any item is validated.
+
+    A hostile request of 100,000 list items would otherwise cost seconds of CPU while jsonschema names
+    every failing item; a list whose schema sets no ``maxItems`` is held to :data:`MAX_ITEMS`.
+    """
+    if not isinstance(instance, Mapping) or not isinstance(schema.get("properties"), Mapping):
+        return []
+    problems = []
+    for name, value in instance.items():
+        prop = schema["properties"].get(name)
+        if isinstance(value, list):
+            limit = prop.get("maxItems", MAX_ITEMS) if isinstance(prop, Mapping) else MAX_ITEMS
+            if len(value) > limit:
+                problems.append(Problem(json_path([name], root), "maxItems",
+                                        f"要素は {limit} 個以下にしてください（{len(value):,} 個あります）",
+                                        f"at most {limit} items (got {len(value):,})"))
+        elif isinstance(value, str) and isinstance(prop, Mapping) and len(value) > prop.get("maxLength", 10_000):
+            limit = prop.get("maxLength", 10_000)
+            problems.append(Problem(json_path([name], root), "maxLength", f"{limit} 文字以下にしてください",
+                                    f"at most {limit} characters"))
+    return problems
+
+
+def problems_of(validator: Validator, instance: Any, root: str = "$",
+                schema: Mapping[str, Any] | None = None) -> list[Problem]:
+    """Return the problems of ``instance``, in document order, each located by its JSON path.
+
+    Length limits are checked first, and at most :data:`MAX_LISTED` problems are listed, followed by one
+    that counts the rest: the cost of a refusal stays bounded whatever the request holds.
+    """
+    if schema is None:  # the schema itself, when the validator's root is only a $ref to it
+        schema = validator.schema if isinstance(validator.schema, Mapping) else {}
+    early = _too_long(schema, instance, root)
+    if early:
+        return early
+    found: set[Problem] = set()
+    for error in itertools.islice(validator.iter_errors(instance), MAX_COUNTED):
+        found.update(_problem(error, root))
+    problems = sorted(found, key=lambda p: (p.path, p.code))
+    if len(problems) > MAX_LISTED:
+        rest = len(problems) - MAX_LISTED
+        more = "+" if len(found) >= MAX_COUNTED else ""
+        problems = [*problems[:MAX_LISTED],
+                    Problem(root, "more_problems", f"ほかに {rest}{more} 件の問題があります",
+                            f"and {rest}{more} more problems")]
+    return problems

@@ -19,9 +19,11 @@ __all__ = ["Check", "compile_schema"]
 
 Check = Callable[[Any], bool]
 
-#: keywords that only annotate: they never make an instance invalid
+#: keywords that only annotate: they never make an instance invalid (x-*: hojo's titles in English,
+#: descriptions in both languages, and who may apply; see rules/README.md)
 _ANNOTATIONS = frozenset({"title", "description", "examples", "$comment", "default", "$schema", "$id", "readOnly",
-                          "writeOnly", "deprecated"})
+                          "writeOnly", "deprecated", "x-title-en", "x-description-ja", "x-description-en",
+                          "x-applicants"})
 _KNOWN = frozenset({"type", "properties", "required", "additionalProperties", "minimum", "maximum", "enum", "items",
                     "uniqueItems", "minItems", "maxItems", "pattern", "minLength", "maxLength",
                     "dependentRequired", "if", "then", "else"}) | _ANNOTATIONS

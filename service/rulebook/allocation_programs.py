@@ -248,7 +248,7 @@ def load_allocation_text(text: str, name: str, schemas_dir: Path, seeds_dir: Pat
         if error.context:
             error = best_match(error.context)
         problems.append(Problem(locate(list(error.absolute_path)), f"schema_{error.validator}",
-                                f"配分ファイルの形式に合いません: {error.message}", error.message))
+                                f"配分ファイルの形式に合いません（{error.validator}）", error.message))
     if problems:
         raise RuleSchemaError(f"{name} は配分ファイルの形式に合いません",
                               f"{name} does not follow the allocation format",

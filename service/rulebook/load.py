@@ -68,8 +68,10 @@ def _schema_problem(error: ValidationError, doc: Any, name: str) -> Problem:
         return Problem(where, "unknown_key", f"未知のキー {extra} があります（使えるキー: {allowed}）",
                        f"unknown key(s) {extra} (allowed: {allowed})")
     if error.validator == "required":
-        return Problem(where, "missing_key", f"必須のキーがありません: {error.message}", error.message)
-    return Problem(where, f"schema_{error.validator}", f"規則ファイルの形式に合いません: {error.message}",
+        present = error.instance if isinstance(error.instance, Mapping) else {}
+        missing = [key for key in cast(list[str], error.validator_value) if key not in present]
+        return Problem(where, "missing_key", f"必須のキー {', '.join(missing)} がありません", error.message)
+    return Problem(where, f"schema_{error.validator}", f"規則ファイルの形式に合いません（{error.validator}）",
                    error.message)
 
 

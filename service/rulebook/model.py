@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from jsonschema.protocols import Validator
@@ -55,6 +57,15 @@ class RuleVersion:
     def clauses(self) -> Mapping[str, Mapping[str, Any]]:
         return {c["id"]: c for c in self.document.get("clauses", [])}
 
+    @property
+    def facts_schema(self) -> Mapping[str, Any]:
+        """The JSON Schema of this version's facts (the ``$defs`` entry it names, or the whole file)."""
+        return _subschema(self.facts_schema_text, self.document["facts_schema"])
+
+    def facts_schema_applicants(self) -> Mapping[str, Mapping[str, Any]]:
+        """Who may apply (``x-applicants`` of the facts schema file): applicant type → the facts it implies."""
+        return _subschema(self.facts_schema_text, "").get("x-applicants", {})  # type: ignore[no-any-return]
+
     def summary(self) -> dict[str, Any]:
         doc = self.document
         return {"version": self.version, "status": self.status, "name_ja": doc["name_ja"],
@@ -62,3 +73,11 @@ class RuleVersion:
                 "published_at": doc.get("published_at"), "sha256": self.sha256,
                 "ruleset": self.name, "source": dict(doc["source"]),
                 "number_sources": [dict(declared) for declared in self.number_sources]}
+
+
+@cache
+def _subschema(text: str, ref: str) -> Mapping[str, Any]:
+    sub: Any = json.loads(text)
+    for part in [p for p in ref.partition("#")[2].split("/") if p]:
+        sub = sub[part]
+    return sub  # type: ignore[no-any-return]

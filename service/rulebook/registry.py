@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ..kernel.errors import NoRuleVersionError, NotDecidableError, Problem, RuleFileError, UnknownProgramError
+from ..lang.facts import did_you_mean
 from .allocation_programs import AllocationProgram, allocation_files, load_allocation_file
 from .lifecycle_programs import Lifecycle, lifecycle_files, load_lifecycle_file
 from .load import load_rule_file, rule_files
@@ -110,8 +111,8 @@ class Rulebook:
                 problems=[Problem("$.program", "allocation_program", "申請ごとには判定しない配分の制度です",
                                   "a budget allocation, not decided one application at a time")])
         if versions is None:
-            raise UnknownProgramError(f"制度「{program}」はありません", f"unknown program '{program}'",
-                                      code="unknown_program", details={"programs": sorted(self._by_program)})
+            raise unknown_program(program, [*self._by_program, *self.references, *self.allocations],
+                                  {"programs": sorted(self._by_program)})
         return _in_force(program, versions, fiscal_year, version, "", "")
 
     def select_allocation(self, program: str, fiscal_year: int, version: int | None = None) -> AllocationProgram:
@@ -126,8 +127,7 @@ class Rulebook:
                     problems=[Problem("$.program", "not_an_allocation", "配分の規則がない制度です",
                                       "the program has no allocation file")],
                     details={"allocations": sorted(self.allocations)})
-            raise UnknownProgramError(f"制度「{program}」はありません", f"unknown program '{program}'",
-                                      code="unknown_program", details={"allocations": sorted(self.allocations)})
+            raise unknown_program(program, self.allocations, {"allocations": sorted(self.allocations)})
         return _in_force(program, versions, fiscal_year, version, "配分の", "allocation ")
 
 
@@ -143,9 +143,18 @@ class Rulebook:
                     problems=[Problem("$.program", "no_lifecycle", "交付の流れのない制度です",
                                       "the program has no lifecycle file")],
                     details={"lifecycles": sorted(self.lifecycles)})
-            raise UnknownProgramError(f"制度「{program}」はありません", f"unknown program '{program}'",
-                                      code="unknown_program", details={"lifecycles": sorted(self.lifecycles)})
+            raise unknown_program(program, self.lifecycles, {"lifecycles": sorted(self.lifecycles)})
         return _in_force(program, versions, fiscal_year, None, "交付の流れの", "lifecycle ")
+
+
+def unknown_program(program: str, known: Iterable[str], details: dict[str, Any]) -> UnknownProgramError:
+    """No such program, with the closest id as a suggestion and the JSON path of the request's ``program``."""
+    guess = did_you_mean(program, known)
+    ja = f"制度「{program}」はありません" + (f"（もしかして「{guess}」？）" if guess else "")
+    en = f"unknown program '{program}'" + (f" (did you mean '{guess}'?)" if guess else "")
+    return UnknownProgramError(ja, en, code="unknown_program",
+                               problems=[Problem("$.program", "unknown_program", ja, en)],
+                               details={**details, **({"did_you_mean": guess} if guess else {})})
 
 
 class _Windowed(Protocol):
@@ -173,7 +182,15 @@ def _in_force(program: str, versions: Mapping[int, V], fiscal_year: int, version
                     for y in range(v.from_fiscal_year, v.to_fiscal_year + 1)})
     if version is not None:
         pinned = versions.get(version)
-        if pinned is None or not pinned.in_force(fiscal_year):
+        if pinned is None:
+            shown = ", ".join(str(v) for v in sorted(versions))
+            raise NoRuleVersionError(
+                f"{program} に{kind_ja}版 {version} はありません（ある版: {shown}）",
+                f"{program} has no {kind_en}version {version} (versions: {shown})",
+                code="no_such_version",
+                problems=[Problem("$.version", "no_such_version", f"ある版: {shown}", f"versions that exist: {shown}")],
+                details={"versions": sorted(versions)})
+        if not pinned.in_force(fiscal_year):
             raise NoRuleVersionError(
                 f"{kind_ja}版 {version} は {fiscal_year} 年度に適用されません",
                 f"{kind_en}version {version} does not apply to fiscal year {fiscal_year}",

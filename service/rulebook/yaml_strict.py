@@ -121,10 +121,12 @@ def load_yaml(text: str, name: str) -> Any:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else 0
         detail = f"{exc.problem or exc}"
-        raise RuleSyntaxError(message_ja=f"YAML として読めません: {detail}",
+        column = mark.column + 1 if mark else 0
+        # The parser's words are English: the Japanese message says where, the English one what it said.
+        where_ja = f"YAML として読めません（{line} 行 {column} 文字目）"
+        raise RuleSyntaxError(message_ja=where_ja,
                               message_en=f"not valid YAML: {detail}", code="yaml_syntax",
-                              problems=[Problem(f"{name}:{line}", "yaml_syntax",
-                                                f"YAML として読めません: {detail}",
+                              problems=[Problem(f"{name}:{line}", "yaml_syntax", where_ja,
                                                 f"not valid YAML: {detail}")]) from None
     finally:
         loader.dispose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from time import perf_counter
@@ -162,6 +162,20 @@ class SqlStore:
         metrics.observe_append(perf_counter() - started)
         return ticket.entry
 
+    def append_many(self, records: Sequence[tuple[Mapping[str, Any], Mapping[str, Any], str]],
+                    kind: str = "decision") -> list[dict[str, Any]]:
+        """Durably append ``(decision, facts, rule_text)`` records in one transaction, chained in order, and
+        return their log entries; all are kept or none is (:class:`StoreError`). One record per decision,
+        as :meth:`append` writes them: a batch is a group commit the caller makes itself."""
+        tickets = [_Pending(decision, facts, rule_text, kind) for decision, facts, rule_text in records]
+        if not tickets:
+            return []
+        with self._lock:
+            self._write(tickets)
+        if tickets[0].error is not None:
+            raise tickets[0].error
+        return [t.entry for t in tickets if t.entry is not None]
+
     def _write(self, batch: list[_Pending]) -> None:
         """Write ``batch`` in one transaction, chained in order; mark every ticket done either way."""
         entries = []
@@ -169,12 +183,14 @@ class SqlStore:
             self._begin_write()
             row = self._execute("SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1").fetchone()
             seq, prev_hash = (int(row[0]), str(row[1])) if row else (0, GENESIS_HASH)
+            kept = set(self._known_rules)  # a rule text is inserted once per transaction, not once per record
             for ticket in batch:
                 decision = ticket.decision
-                if decision["rules_sha256"] not in self._known_rules:
+                if decision["rules_sha256"] not in kept:
                     self._execute(self._insert_rule_version_sql(),
                                   (decision["rules_sha256"], decision["program"], decision["rules_version"], "",
                                    ticket.rule_text, "", decision["decided_at"], ""))
+                    kept.add(decision["rules_sha256"])
                 seq += 1
                 digest = chain_hash(prev_hash, record_body(decision, ticket.facts))
                 self._execute(

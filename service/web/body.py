@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import Request
 
-from ..kernel.strict_json import MAX_BODY_BYTES, invalid, parse_json
+from ..kernel.strict_json import MAX_BODY_BYTES, parse_json, too_large
 
 __all__ = ["MAX_BODY_BYTES", "json_body", "parse_json"]
 
@@ -14,13 +14,11 @@ async def json_body(request: Request) -> Any:
     """Return the parsed body (a FastAPI dependency; the route itself stays a sync ``def``)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise invalid("body_too_large", f"本文が大きすぎます（上限 {MAX_BODY_BYTES:,} バイト）",
-                      f"the body is larger than {MAX_BODY_BYTES:,} bytes")
+        raise too_large()
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_BODY_BYTES:
-            raise invalid("body_too_large", f"本文が大きすぎます（上限 {MAX_BODY_BYTES:,} バイト）",
-                          f"the body is larger than {MAX_BODY_BYTES:,} bytes")
+            raise too_large()
         chunks.append(chunk)
     return parse_json(b"".join(chunks))

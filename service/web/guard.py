@@ -10,7 +10,7 @@ make it publish. Three guards, each enough alone against the forged form of issu
     on another port of the same host is another origin, although browsers treat it as the same *site*
     (so ``SameSite=Strict`` alone does not stop it). A request with neither header (curl, a script) is
     not a browser's forged request and passes to the token checks;
-  * a ``/v1/*`` request with a body must say ``Content-Type: application/json`` (415
+  * a ``/v1/*`` request with a body must say ``Content-Type: application/json`` (or JSON Lines for a batch) (415
     ``unsupported_media_type``): a browser form or a ``no-cors`` fetch can only send ``text/plain``,
     ``application/x-www-form-urlencoded`` or ``multipart/form-data`` without a CORS preflight, which
     hojo never answers;
@@ -116,9 +116,14 @@ def _has_body(headers: dict[str, str]) -> bool:
     return bool(headers.get("transfer-encoding")) or (length != "" and length != "0")
 
 
+#: JSON Lines (``POST /v1/batches``): like JSON, a type no browser form or ``no-cors`` fetch can send
+_JSON_LINES = frozenset({"application/x-ndjson", "application/jsonl", "application/jsonlines"})
+
+
 def _is_json(content_type: str) -> bool:
     media = content_type.split(";")[0].strip().lower()
-    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+    return media == "application/json" or media in _JSON_LINES or (
+        media.startswith("application/") and media.endswith("+json"))
 
 
 def _error(status: int, code: str, ja: str, en: str) -> tuple[int, bytes]:
@@ -140,8 +145,9 @@ def refusal(scope: Scope) -> tuple[int, bytes] | None:
                       f"a state-changing request from another origin ({sender[:80]}) is refused; expected {own}")
     path = str(scope.get("path", ""))
     if path.startswith("/v1/") and _has_body(headers) and not _is_json(headers.get("content-type", "")):
-        return _error(415, "unsupported_media_type", "本文は Content-Type: application/json で送ってください",
-                      "the body must be sent as Content-Type: application/json")
+        return _error(415, "unsupported_media_type",
+                      "本文は Content-Type: application/json（一括判定は application/x-ndjson）で送ってください",
+                      "the body must be sent as Content-Type: application/json (batches: application/x-ndjson)")
     return None
 
 

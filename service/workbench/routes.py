@@ -72,7 +72,7 @@ _ROLE = {"applicant": ("申請者", "applicant"), "auditor": ("監査担当", "a
 _STATUS_WORD = {"decide": ("判定可", "decide"), "partly": ("一部判定", "partly"),
                 "reference": ("参照のみ", "reference"), "allocation": ("配分", "allocation")}
 _OUTCOME = {"met": ("満たす", "met"), "not_met": ("満たさない", "not met"), "applied": ("適用", "applied"),
-            "undetermined": ("未確定", "undetermined")}
+            "undetermined": ("未確定", "undetermined"), "not_applicable": ("該当しない", "not applicable")}
 _KIND = {"clause": ("要件", "clause"), "eligibility": ("交付対象", "eligibility"), "tier": ("区分", "tier"),
          "derived": ("派生値", "derived"), "component": ("内訳", "component"), "cap": ("上限", "ceiling"),
          "amount": ("金額", "amount"), "rate": ("補助率", "rate"), "assumption": ("前提", "assumption"),

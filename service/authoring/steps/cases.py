@@ -167,12 +167,16 @@ def _closed(w: World, reason: str) -> None:
            "the case's status")
 
 
-@step("then", '案件は規則 "{ruleset}" と交付の流れ "{lifecycle}" に基づく')
-def _stands_on(w: World, ruleset: str, lifecycle: str) -> None:
+@step("then", '案件は施行中の規則と交付の流れ "{lifecycle}" に基づく')
+def _stands_on(w: World, lifecycle: str) -> None:
+    """The case stands on the version in force for its fiscal year when it opened — whichever that is, so a
+    correction published later (which moves the version in force) does not break the feature."""
     case = _case(w)
-    expect((case["ruleset"], case["lifecycle"]), (ruleset, lifecycle), "案件の規則と交付の流れ",
-           "the case's rules and lifecycle")
-    expect(all(s["ruleset"] == ruleset and s["lifecycle"] == lifecycle for s in case["steps"]), True,
+    if w.rulebook is not None:
+        in_force = w.rulebook().select(case["program"], case["fiscal_year"]).name
+        expect(case["ruleset"], in_force, "案件の規則（年度に施行中の版）", "the case's rules (the version in force)")
+    expect(case["lifecycle"], lifecycle, "案件の交付の流れ", "the case's lifecycle")
+    expect(all(s["ruleset"] == case["ruleset"] and s["lifecycle"] == lifecycle for s in case["steps"]), True,
            "各手続の規則と交付の流れ", "each step's rules and lifecycle")
 
 

@@ -6,6 +6,7 @@ Generic: no step names a program; a new subsidy needs new sentences in a feature
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from jsonschema import Draft202012Validator
 
 from ...core.decide import derive_values, validate_facts
 from ...core.reference import fired_rules
+from ...rulebook.registry import Rulebook
 from . import StepMismatch, World, expect, step
 from .values import fact_name, fiscal_year, value, yen, yen_words
 
@@ -64,7 +66,7 @@ def _differential(w: World) -> None:
             engine.add(f"tier__{r['clause']}")
         elif r["kind"] == "eligibility" and r["outcome"] == "met":
             engine.add("eligibility")
-        elif r["kind"] == "component" and r["outcome"] == "applied":
+        elif r["kind"] == "component" and r["outcome"] in ("applied", "undetermined"):
             comp = next(c for c in rv.document["amount"]["components"] if c["id"] == r["clause"])
             if "when" in comp:
                 engine.add(f"component__{r['clause']}")
@@ -74,7 +76,28 @@ def _differential(w: World) -> None:
                 engine.add(f"open__{r['clause']}")
     expect(sorted(engine), sorted(expected), "エンジンと参照評価器が満たすとした条件",
            "the conditions the engine and the reference evaluator found met")
+    _columnar_agrees(w.rulebook(), rv, facts, body)
     w.ctx["differential_checked"] = w.ctx.get("differential_checked", 0) + 1
+
+
+@lru_cache(maxsize=2)
+def _decider(rulebook: Rulebook) -> Any:
+    from ...core.decide import Decider
+
+    return Decider(rulebook)
+
+
+def _columnar_agrees(rulebook: Rulebook, rv: Any, facts: dict[str, Any], body: dict[str, Any]) -> None:
+    """The columnar evaluator (``core/columnar.py``) must answer every scenario as the engine of record does."""
+    from ...core.columnar import columnar_version, decide_rows
+
+    columnar = decide_rows(_decider(rulebook), rv, [dict(facts)])
+    if columnar_version(rv)[0] is not None and rv.facts_fast_check is not None and rv.facts_fast_check(facts):
+        expect(columnar.how, ["columnar"], "列指向評価器の使用（" + str(columnar.fallback_reason) + "）",
+               "the columnar evaluator was used")
+    expect((columnar.eligible[0], columnar.amount_yen[0], columnar.cap_yen[0]),
+           (body["eligible"], body["amount_yen"], body["cap_yen"]), "列指向評価器とエンジンの判定",
+           f"the columnar evaluator's answer ({columnar.how}) against the engine's")
 
 
 def _quoted(w: World, source: dict[str, Any], clause: str) -> None:
@@ -156,6 +179,7 @@ def _no_cap(w: World) -> None:
 @step("then", "補助額は {amount} 円である")
 def _amount(w: World, amount: str) -> None:
     expect(yen_words(ok(w)["amount_yen"]), yen_words(yen(amount)), "補助額", "the grant (amount_yen)")
+    _adds_up(ok(w))
 
 
 @step("then", "補助額は示されない")
@@ -178,12 +202,31 @@ def _no_result(w: World, name: str) -> None:
     expect(ok(w)["results"].get(name, "absent"), None, f"結果 {name}", f"result {name}")
 
 
+def _line(w: World, component: str) -> dict[str, Any] | None:
+    """A breakdown line, or a component kept in the detail of the line it makes up (format 2)."""
+    stack = list(ok(w)["breakdown"])
+    while stack:
+        entry = stack.pop(0)
+        if isinstance(entry, dict) and entry.get("component") == component and "yen" in entry:
+            return entry
+        if isinstance(entry, dict):
+            stack += [d for d in entry.get("detail", []) if isinstance(d, dict)]
+    return None
+
+
 def _component(w: World, component: str) -> dict[str, Any]:
-    entry = next((b for b in ok(w)["breakdown"] if b["component"] == component), None)
+    entry = _line(w, component)
     if entry is None:
         raise StepMismatch("内訳の項目", "the breakdown's components", component,
-                           [b["component"] for b in ok(w)["breakdown"]])
+                           [b.get("component") for b in ok(w)["breakdown"]])
     return dict(entry)
+
+
+def _adds_up(body: dict[str, Any]) -> None:
+    """Format 2: the breakdown lines add up to the amount (unit × count, cap, rate and rounding)."""
+    if body.get("explanation", 1) >= 2 and isinstance(body["amount_yen"], int):
+        total = sum(Fraction(str(line["yen"])) for line in body["breakdown"])
+        expect(total, body["amount_yen"], "内訳の合計", "the sum of the breakdown's lines")
 
 
 @step("then", '内訳 "{component}" は {amount} 円である')
@@ -191,11 +234,18 @@ def _component_yen(w: World, component: str, amount: str) -> None:
     entry = _component(w, component)
     got = yen_words(entry["yen"]) if entry["applied"] else "適用されない / not applied"
     expect(got, yen_words(yen(amount)), f"内訳 {component}", f"breakdown {component}")
+    _adds_up(ok(w))
 
 
 @step("then", '内訳 "{component}" は適用されない')
 def _component_not_applied(w: World, component: str) -> None:
-    entry = _component(w, component)
+    entry = _line(w, component)
+    if entry is None:  # format 2 lists only what moves the amount; the reason says it was not applied
+        outcome = _reason(w, "component", component)["outcome"]
+        if outcome not in ("not_met", "not_applicable"):
+            raise StepMismatch(f"内訳 {component} の理由", f"the reason of breakdown {component}",
+                               "not_met / not_applicable", outcome)
+        return
     expect((entry["applied"], entry["yen"]), (False, 0), f"内訳 {component}（適用, 円）",
            f"breakdown {component} (applied, yen)")
 
@@ -215,7 +265,15 @@ def _met(w: World, clause: str) -> None:
 
 @step("then", '要件 "{clause}" を満たさない')
 def _not_met(w: World, clause: str) -> None:
-    expect(_reason(w, "clause", clause)["outcome"], "not_met", f"要件 {clause}", f"clause {clause}")
+    # not_applicable (the facts given do not settle it) is a way of not being met
+    outcome = _reason(w, "clause", clause)["outcome"]
+    if outcome not in ("not_met", "not_applicable"):
+        raise StepMismatch(f"要件 {clause}", f"clause {clause}", "not_met / not_applicable", outcome)
+
+
+@step("then", '要件 "{clause}" は該当しない')
+def _not_applicable(w: World, clause: str) -> None:
+    expect(_reason(w, "clause", clause)["outcome"], "not_applicable", f"要件 {clause}", f"clause {clause}")
 
 
 @step("then", '区分の判定 "{option}" が適用される')
