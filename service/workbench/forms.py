@@ -115,7 +115,10 @@ def render_fields(schema: Mapping[str, Any], lang: str, values: Mapping[str, Any
         else:
             must = tr(lang, "（任意）", " (optional)")
         description = str(prop.get("description", ""))
-        hint_text = description if lang == "en" or is_japanese(description) else ""
+        # the Japanese page reads the schema's x-description-ja, else a description that is Japanese already
+        hint_text = description if lang == "en" else str(prop.get("x-description-ja") or "")
+        if not hint_text and lang == "ja" and is_japanese(description):
+            hint_text = description
         if kind == "enum_list" and lang == "ja":
             listed = enum_labels(prop["items"], description)
             if all(label != value for value, label in listed.items()):

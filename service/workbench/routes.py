@@ -431,7 +431,8 @@ def _decision_html(decision: Mapping[str, Any], lang: str, names: Mapping[str, s
     if decision.get("breakdown"):
         out.append(f"<h3>{tr(lang, '内訳', 'Breakdown')}</h3>")
         out.append(table([tr(lang, "内訳", "component"), tr(lang, "適用", "applied"), '<span class="num">円</span>'],
-                         [[_named(esc((names or {}).get(b["component"], b["component"])), b["component"]),
+                         [[_named(esc(b.get(f"name_{lang}") or (names or {}).get(b["component"]) or b["component"]),
+                                  b["component"]),
                            tr(lang, "はい", "yes") if b["applied"] else tr(lang, "いいえ", "no"),
                            f'<span class="num">{b["yen"]:,}</span>'] for b in decision["breakdown"]]))
     out.append(f"<h3>{tr(lang, '理由', 'Reasons')}</h3>")

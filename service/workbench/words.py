@@ -31,8 +31,9 @@ class Vocabulary:
     def of(cls, schema: Mapping[str, Any], document: Mapping[str, Any]) -> Vocabulary:
         props: Mapping[str, Mapping[str, Any]] = schema.get("properties", {})
         titles = {name: str(p.get("title") or name) for name, p in props.items()}
-        statements = {name: str(p["description"]).strip().rstrip(".。") for name, p in props.items()
-                      if p.get("type") == "boolean" and is_japanese(str(p.get("description", "")))}
+        statements = {name: str(p.get("x-description-ja") or p["description"]).strip().rstrip(".。")
+                      for name, p in props.items() if p.get("type") == "boolean"
+                      and is_japanese(str(p.get("x-description-ja") or p.get("description", "")))}
         labels = {}
         for name, p in props.items():
             items = p.get("items", p) if isinstance(p.get("items", p), Mapping) else {}
