@@ -136,7 +136,9 @@ def test_impact_of_a_draft_counts_flips_and_yen(store: SqlStore, tmp_path: Path)
     assert report["scanned"] == 4
     assert report["programs"][MUNICIPAL] == {
         "decisions": 3, "changed": 1, "eligible_to_ineligible": 0, "ineligible_to_eligible": 0,
-        "to_undetermined": 0, "from_undetermined": 0, "facts_invalid": 0, "yen_delta": 500_000}
+        "to_undetermined": 0, "from_undetermined": 0, "facts_invalid": 0, "yen_delta": 500_000,
+        # logged grants: 13,500,000 + 9,000,000 (1万未満: 基準額① 3,000千円 + 基準額② 6,000千円) + 0
+        "yen_before": 22_500_000}
     (changed,) = report["changed"]
     assert changed["before"]["amount_yen"] == 13_500_000 and changed["after"]["amount_yen"] == 14_000_000
     assert changed["after"]["ruleset"] == f"{MUNICIPAL}@3"

@@ -84,6 +84,8 @@ TABLE: dict[tuple[str, str], Any] = {
     ("GET", "/workbench/programs/{program}/draft"): {"auditor", "policy_owner"},
     ("POST", "/workbench/programs/{program}/draft"): {"auditor", "policy_owner"},  # publish: owner only
     ("GET", "/workbench/programs/{program}/diff"): {"applicant", "auditor", "policy_owner"},
+    ("GET", "/workbench/sources"): {"applicant", "auditor", "policy_owner"},
+    ("GET", "/workbench/sources/{document:path}"): {"applicant", "auditor", "policy_owner"},
     ("GET", "/workbench/decisions/{decision_id}"): {"applicant", "auditor", "policy_owner"},  # applicants: own
     ("GET", "/workbench/cases"): {"applicant", "auditor", "policy_owner"},  # applicants: their own cases
     ("GET", "/workbench/cases/{case_id}"): {"applicant", "auditor", "policy_owner"},  # applicants: their own
@@ -136,7 +138,7 @@ def call(client: TestClient, method: str, path: str, who: str | None) -> int:
 
 def concrete(path: str, decision_id: str, case_id: str = "") -> str:
     return path.replace("{decision_id}", decision_id).replace("{program}", "kokuho_healthup_municipal") \
-        .replace("{case_id}", case_id)
+        .replace("{case_id}", case_id).replace("{document:path}", "001_c02c95a32821d2bb.txt")
 
 
 def test_every_route_of_the_app_is_in_the_table(client: TestClient) -> None:

@@ -257,7 +257,9 @@ def test_a_failing_scenario_is_reported_with_its_step_expected_and_got(client: T
     assert not (rules / PROGRAM / "v3.yaml").exists()
     page = client.post(f"/workbench/programs/{PROGRAM}/draft", data=csrf(client, {"text": correction(amount=5000),
                                                                                    "action": "features"}))
-    assert '<table class="feature-failures">' in page.text and "10,000,000 円" in page.text
+    # every scenario is a row; the failed one with its step, expected and got
+    assert '<table class="feature-results">' in page.text and '<tr class="failed">' in page.text
+    assert "10,000,000 円" in page.text
 
 
 # -- another host on the same store ------------------------------------------------------------------------------

@@ -367,7 +367,7 @@ def test_the_workbench_program_page_shows_the_declared_numbers_as_assumptions(ap
     client, _ = api
     page = client.get("/workbench/programs/kokuho_teishotoku_hokenryo_keigen").text
     assert 'id="number-sources"' in page and "数値の出所の前提" in page
-    assert "<code>$.derived[1].value.sum[0].yen</code>" in page and "430000" in page
+    assert '<small class="mono">$.derived[1].value.sum[0].yen</small>' in page and "430000" in page
     assert "資料外（法令等）の数値" in page and "国民健康保険法施行令第29条の7" in page
     english = client.get("/workbench/programs/myna_card_shinsatsuken_jukyushasho_kaishu_hojo?lang=en").text
     assert "printed on another line" in english and "28.3万円を上限に補助" in english

@@ -37,6 +37,11 @@ APPLICANT, OWNER = "e2e-applicant-token", "e2e-owner-token"
 FACTS: dict[str, Any] = {"insured_count": 30000, "has_data_health_plan": True, "categories": ["1", "3"],
                          "third_party_evaluation": False, "designated_model": False}
 BAND = "      - {at_least: 10000, under: 50000, amount: 4500, label_ja: 1～5万人未満}"
+LOW_BAND = "      - {at_least: 0, under: 10000, amount: 3000, label_ja: 1万人未満}"
+#: A 30,000 insured (区分 1, 3), B 区分 1 and 2, C 5,000 insured, D 60,000 insured, E with a cost of 10,000,000円
+BASE: list[dict[str, Any]] = [{}, {"categories": ["1", "2"]}, {"insured_count": 5000}, {"insured_count": 60000},
+                              {"eligible_cost_yen": 10_000_000}]
+WIDTHS = (1280, 390)
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -74,11 +79,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                                                       "HOJO_IMPACT_DIR": str(base / "impact")})
     url = f"http://127.0.0.1:{port}"
     try:
-        # one logged application the impact preview will find: 30,000 insured, categories 1 and 3
-        logged = httpx.post(f"{url}/v1/decisions", json={"program": PROGRAM, "fiscal_year": 2024, "facts": FACTS},
-                            headers={"authorization": f"Bearer {APPLICANT}"}, timeout=30)
-        assert logged.status_code == 200, logged.text
-        yield {"url": url, "rules": rules, "logged": logged.json()}
+        # the logged applications the impact preview will find (figures in test_the_impact_of_a_mixed_edit)
+        logged = []
+        for facts in BASE:
+            answer = httpx.post(f"{url}/v1/decisions", json={"program": PROGRAM, "fiscal_year": 2024,
+                                                             "facts": {**FACTS, **facts}},
+                                headers={"authorization": f"Bearer {APPLICANT}"}, timeout=30)
+            assert answer.status_code == 200, answer.text
+            logged.append(answer.json())
+        assert [d["amount_yen"] for d in logged] == [13_500_000, 9_000_000, 9_000_000, 18_000_000, 10_000_000]
+        yield {"url": url, "rules": rules, "logged": logged[0], "base": logged}
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -139,7 +149,7 @@ def test_browse_the_program_list_and_a_program(server: dict[str, Any], page: Any
     assert page.locator("table.programs tbody tr").count() >= 61
     assert "city-13101（申請者）" in page.inner_text("header")
     shot(page, "02-programs")
-    page.click(f"text={PROGRAM}")
+    page.click(f"a[href='/workbench/programs/{PROGRAM}']")
     page.wait_for_url(f"{url}/workbench/programs/{PROGRAM}")
     assert "令和６年度 市町村国保ヘルスアップ事業" in page.inner_text("h1")
     bands = page.locator("table.bands").first.inner_text()
@@ -173,7 +183,7 @@ def test_try_an_application_and_see_the_reasons(server: dict[str, Any], page: An
     shot(page, "06-try-result")
 
 
-def test_edit_a_draft_band_amount_and_see_the_impact(server: dict[str, Any], page: Any) -> None:
+def test_edit_a_draft_band_amount_and_check_it(server: dict[str, Any], page: Any) -> None:
     url = server["url"]
     login(page, url, OWNER)
     page.goto(f"{url}/workbench/programs/{PROGRAM}/draft")
@@ -202,13 +212,132 @@ def test_edit_a_draft_band_amount_and_see_the_impact(server: dict[str, Any], pag
     page.wait_for_selector("#check-ok")
     assert "基準額① 1～5万人未満: 4,500千円 → 5,000千円" in page.inner_text("#changes")
     shot(page, "08-draft-checked")
+
+
+def mixed_edit(text: str) -> str:
+    """基準額① 1～5万人未満 up 4,500 → 5,500千円, 1万人未満 down 3,000 → 2,500千円, a correction of v2."""
+    assert BAND in text and LOW_BAND in text
+    edited = text.replace(BAND, BAND.replace("amount: 4500", "amount: 5500"), 1).replace(
+        LOW_BAND, LOW_BAND.replace("amount: 3000", "amount: 2500"), 1).replace(
+        "status: draft\n", "status: draft\nsupersedes: 2\nchange_reason: {ja: 基準額①の改定, en: revised}\n", 1)
+    return edited.rstrip("\n") + "".join(
+        ["\nnumber_sources:"] + [f'\n  - {{at: "$.tables[0].bands[{i}].amount", value: {v}, kind: outside_seeds, '
+                                 "why_ja: 改正通知による（テスト用）, why_en: from an amending notice (test)}"
+                                 for i, v in ((0, 2500), (1, 5500))]) + "\n"
+
+
+def test_the_impact_of_a_mixed_edit(server: dict[str, Any], page: Any) -> None:
+    """By hand from L1786/L1826: A 13,500,000 → 14,500,000 (+1,000,000); B 9,000,000 → 11,000,000 (+2,000,000);
+    C 9,000,000 → 8,500,000 (−500,000); D unchanged; E's ceiling 13,500,000 → 14,500,000, its grant 10,000,000.
+    Gainers 2, losers 1, unchanged 1, ceiling only 1; +3,000,000 / −500,000 / net +2,500,000;
+    59,500,000 → 62,000,000 (+4.2%)."""
+    url = server["url"]
+    login(page, url, OWNER)
+    page.goto(f"{url}/workbench/programs/{PROGRAM}/draft")
+    page.fill("#draft", mixed_edit(str(page.input_value("#draft"))))
     page.click("#action-impact")
     page.wait_for_selector("#impact")
-    row = page.locator("table.changed tr", has_text=server["logged"]["decision_id"])
-    assert "+500,000円" in row.inner_text() and "14,000,000円" in row.inner_text()
-    delta = page.inner_text("#yen-delta")
-    assert delta.startswith("+") and int(delta.strip("+円").replace(",", "")) % 500_000 == 0
+    figures = {key: page.inner_text(f"#impact-{key} .value") for key in (
+        "gainers", "losers", "unchanged", "newly-eligible", "newly-ineligible", "cap-only", "gross-increase",
+        "gross-decrease", "net")}
+    assert figures == {"gainers": "2", "losers": "1", "unchanged": "1", "newly-eligible": "0",
+                       "newly-ineligible": "0", "cap-only": "1", "gross-increase": "+3,000,000円",
+                       "gross-decrease": "−500,000円", "net": "+2,500,000円"}, figures
+    assert page.inner_text("#impact-totals .value") == "59,500,000円 → 62,000,000円（+4.2%）"
+    assert page.locator("svg#impact-distribution rect").count() == 3  # +1,000,000, +2,000,000, −500,000
+    assert page.locator("svg#impact-by-band rect").count() == 2
+    rows = page.locator("#changed-decisions tbody tr")
+    assert rows.count() == 3
+    logged = server["base"]
+    assert logged[4]["decision_id"] in page.inner_text("#cap-only-decisions")
+    # sorted by the change: the loser first
+    page.click("#changed-decisions button.sort[data-col='6']")
+    assert logged[2]["decision_id"] in rows.first.inner_text() and "−500,000円" in rows.first.inner_text()
+    assert "基準額① 1～5万人未満: 4,500千円 → 5,500千円" in page.inner_text("#changes")
+    with page.expect_download() as download:
+        page.click("#impact-csv")
+    assert Path(download.value.path()).read_text(encoding="utf-8-sig").count("\n") == 5  # a header and 4 rows
     shot(page, "09-draft-impact")
+
+
+def _no_overflow(page: Any, name: str) -> None:
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= page.viewport_size["width"], f"{name}: the page is {wide} px wide"
+
+
+def _axe(page: Any, name: str) -> None:
+    """axe-core (bundled in the axe-playwright-python wheel, injected from disk): no serious or critical rule."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    bad = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}" for v in found
+           if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{name}: {bad}"
+
+
+class Walk:
+    """One browser tab walking the pages in one language at one width: each page checked and photographed."""
+
+    def __init__(self, page: Any, url: str, lang: str, width: int) -> None:
+        self.page, self.url, self.lang, self.width = page, url, lang, width
+
+    def visit(self, name: str, path: str, full: bool = True) -> None:
+        if self.lang == "en":
+            path += ("&" if "?" in path else "?") + "lang=en"
+        self.page.goto(f"{self.url}{path}")
+        self.check(name, full)
+
+    def check(self, name: str, full: bool = True) -> None:
+        where = f"{name} {self.lang} {self.width}"
+        _no_overflow(self.page, where)
+        _axe(self.page, where)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"walk-{self.lang}-{self.width}-{name}.png"), full_page=full)
+
+
+def test_walk_the_pages_in_both_languages_at_desktop_and_phone_width(server: dict[str, Any], browser: Any) -> None:
+    """Every page a policy owner uses, in Japanese and English, at 1280 and 390 px: a screenshot each, no page
+    wider than the viewport, no serious or critical axe violation; a citation opens its document at the line."""
+    url = server["url"]
+    for lang in ("ja", "en"):
+        for width in WIDTHS:
+            context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP")
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            walk = Walk(page, url, lang, width)
+            try:
+                login(page, url, OWNER)
+                walk.visit("programs", "/workbench")
+                walk.visit("programs-search", "/workbench?q=%E3%83%98%E3%83%AB%E3%82%B9&fy=2024")
+                walk.visit("program", f"/workbench/programs/{PROGRAM}")
+                walk.visit("try", f"/workbench/programs/{PROGRAM}/try?fy=2024")
+                page.fill("#f\\.insured_count", "30000")
+                page.check("#f\\.has_data_health_plan")
+                page.check("#f\\.categories-1")
+                page.fill("#f\\.eligible_cost_yen", "10000000")
+                page.click("#decide")
+                page.wait_for_selector("#decision")
+                walk.check("try-result")
+                walk.visit("try-unknown-year", f"/workbench/programs/{PROGRAM}/try?fy=2025")
+                assert page.locator("#unknown-year").count() == 1
+                walk.visit("diff", f"/workbench/programs/{PROGRAM}/diff?from=1&to=2")
+                walk.visit("sources", "/workbench/sources")
+                # a citation opens its document at the line, the paragraph around it marked
+                page.goto(f"{url}/workbench/programs/{PROGRAM}" + ("?lang=en" if lang == "en" else ""))
+                page.click("table.clauses a.cite >> nth=0")
+                page.wait_for_url("**/workbench/sources/001_c02c95a32821d2bb.txt?*line=1770*#L1770")
+                assert page.locator("tr#L1770.cited.marked").is_visible()
+                top = page.evaluate("document.querySelector('tr#L1770').getBoundingClientRect().top")
+                assert 100 < top < 900, top  # scrolled to, with the paragraph above it in view
+                walk.check("source-at-line", full=False)
+                walk.visit("draft", f"/workbench/programs/{PROGRAM}/draft", full=False)
+                page.fill("#draft", mixed_edit(str(page.input_value("#draft"))))
+                page.click("#action-impact")
+                page.wait_for_selector("#impact")
+                walk.check("impact")
+                walk.visit("cases", "/workbench/cases")
+            finally:
+                context.close()
 
 
 def test_drafting_and_publishing_are_forbidden_to_an_applicant(server: dict[str, Any], page: Any) -> None:
@@ -217,7 +346,7 @@ def test_drafting_and_publishing_are_forbidden_to_an_applicant(server: dict[str,
     answer = page.goto(f"{url}/workbench/programs/{PROGRAM}/draft")
     assert answer is not None and answer.status == 403
     alert = page.inner_text("div.error")
-    assert "403 Forbidden" in alert and "政策担当" in alert and page.locator("#draft").count() == 0
+    assert "403 権限がありません" in alert and "政策担当" in alert and page.locator("#draft").count() == 0
     assert not (server["rules"] / PROGRAM / "v3.yaml").exists()
     shot(page, "10-publish-forbidden")
 
@@ -281,7 +410,14 @@ def test_publish_as_owner_and_decide_under_it(server: dict[str, Any], page: Any)
     login(page, url, OWNER)
     page.goto(f"{url}/workbench/programs/{PROGRAM}/draft")
     page.fill("#draft", draft_2026(page))
-    page.click("#action-publish", timeout=300_000)
+    # by keyboard alone: Tab from the editor to 「公開する」, then Enter
+    page.focus("#draft")
+    for _ in range(20):  # bounded: four buttons follow the editor
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "action-publish":
+            break
+    assert page.evaluate("document.activeElement.id") == "action-publish"
+    page.keyboard.press("Enter")
     page.wait_for_selector("#published, div.error", timeout=300_000)
     assert page.locator("#published").count() == 1, page.inner_text("#result")
     assert f"{PROGRAM}@3" in page.inner_text("#published")

@@ -57,9 +57,11 @@ class _Tally:
     from_undetermined: int = 0
     facts_invalid: int = 0
     yen_delta: int = 0
+    yen_before: int = 0  # the grants as logged, so a delta can be read against the whole (after = before + delta)
 
     def add(self, before: Mapping[str, Any], after: Mapping[str, Any] | None) -> bool:
         self.decisions += 1
+        self.yen_before += before["amount_yen"] or 0
         if after is None:
             self.facts_invalid += 1
             self.changed += 1

@@ -6,9 +6,12 @@ with its steps, data tables as HTML tables, doc strings as blocks and comments k
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 from .html import esc, tr
 
-__all__ = ["render_feature"]
+__all__ = ["render_feature", "step_html"]
 
 _BLOCKS = {"機能": ("機能", "Feature"), "ルール": ("ルール", "Rule"), "背景": ("背景", "Background"),
            "シナリオアウトライン": ("シナリオアウトライン", "Scenario outline"),
@@ -22,8 +25,37 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
-def render_feature(text: str, lang: str) -> str:
-    """HTML for the feature text; step keywords are shown in the page's language."""
+_QUOTED_ID = re.compile(r'"([a-z][a-z0-9_@]*)"')
+
+
+def _fact_cell(cell: str, titles: Mapping[str, str]) -> str:
+    """A table cell naming a fact (``insured_count`` or ``insured_count（被保険者数）``) as its title, id small."""
+    name = cell.split("（")[0].strip()
+    if name in titles:
+        return f'{esc(titles[name])} <small class="mono">{esc(name)}</small>'
+    return esc(cell)
+
+
+def step_html(text: str, titles: Mapping[str, str]) -> str:
+    """A step's sentence with each quoted fact id shown as its title (「被保険者数」), the id small beside it."""
+    out, last = [], 0
+    for found in _QUOTED_ID.finditer(text):
+        name = found.group(1).split("@")[0]  # program@version names the program
+        if name in titles:
+            out.append(esc(text[last:found.start()]))
+            out.append(f'「{esc(titles[name])}」<small class="mono">{esc(found.group(1))}</small>')
+            last = found.end()
+    out.append(esc(text[last:]))
+    return "".join(out)
+
+
+def render_feature(text: str, lang: str, titles: Mapping[str, str] | None = None) -> str:
+    """HTML for the feature text; step keywords are shown in the page's language.
+
+    ``titles`` (fact id → the facts schema's title), on the Japanese page, names the facts in tables and
+    steps by their titles, with the id after them as small text.
+    """
+    titles = titles if lang == "ja" and titles else {}
     out: list[str] = []
     rows: list[list[str]] = []
     doc: list[str] | None = None
@@ -33,8 +65,9 @@ def render_feature(text: str, lang: str) -> str:
         if rows:
             head, *body = rows
             out.append(("<li>" if in_scenario else "") + "<table><thead><tr>"
-                       + "".join(f"<th>{esc(c)}</th>" for c in head) + "</tr></thead><tbody>"
-                       + "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in body)
+                       + "".join(f"<th>{_fact_cell(c, titles)}</th>" for c in head) + "</tr></thead><tbody>"
+                       + "".join("<tr>" + "".join(f"<td>{_fact_cell(c, titles)}</td>" for c in r) + "</tr>"
+                                 for r in body)
                        + "</tbody></table>" + ("</li>" if in_scenario else ""))
             rows.clear()
 
@@ -88,7 +121,7 @@ def render_feature(text: str, lang: str) -> str:
         word = next((w for w in _STEPS if line.startswith(w + " ") or line.startswith(w + "\u3000")), None)
         if word is not None:
             shown = word if lang == "ja" else _STEPS[word]
-            out.append(f'<li><span class="kw">{esc(shown)}</span>{esc(line[len(word):].strip())}</li>')
+            out.append(f'<li><span class="kw">{esc(shown)}</span>{step_html(line[len(word):].strip(), titles)}</li>')
             continue
         out.append(f"<div>{esc(line)}</div>")
     close_scenario()

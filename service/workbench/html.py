@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from string import Template
 from urllib.parse import urlencode
 
-__all__ = ["esc", "lang_of", "link", "page", "table", "tr"]
+__all__ = ["esc", "fiscal_year_words", "lang_of", "link", "page", "table", "tr"]
 
 
 def esc(value: object) -> str:
@@ -49,10 +49,10 @@ _CSS = """
         --bg:#f6f8fa; }
 * { box-sizing: border-box; }
 body { margin:0; font-family: "IPAPGothic","IPAGothic","Noto Sans CJK JP","Hiragino Sans","Yu Gothic",sans-serif;
-       color:var(--ink); background:var(--bg); line-height:1.55; font-size:15px; }
+       color:var(--ink); background:var(--bg); line-height:1.55; font-size:15px; overflow-wrap:anywhere; }
 header { background:#17324d; color:#fff; padding:10px 24px; display:flex; gap:20px; align-items:center;
   flex-wrap:wrap; }
-header a { color:#fff; text-decoration:none; }
+header a { color:#fff; text-decoration:none; } header nav { display:flex; gap:16px; flex-wrap:wrap; }
 header .brand { font-weight:bold; font-size:18px; }
 header .spacer { flex:1; }
 header .who { font-size:13px; opacity:.9; }
@@ -82,7 +82,8 @@ table.reasons td:first-child, table.programs td:nth-child(3) { white-space:nowra
 .notice { background:#eaf4ea; border:1px solid #b5dbb8; padding:10px 14px; border-radius:6px; margin:10px 0; }
 form.facts label { display:block; margin:8px 0 2px; font-weight:600; }
 form.facts .hint { font-weight:normal; color:var(--muted); font-size:12px; }
-input[type=number], input[type=text], input[type=password], select { padding:5px 7px; font-size:14px; min-width:240px;
+input[type=number], input[type=text], input[type=password], input[type=search], select { padding:5px 7px;
+  font-size:14px; min-width:240px;
   border:1px solid #b8c3cd; border-radius:4px; }
 textarea { font-family: "IPAGothic", monospace; font-size:13px; line-height:18px; }
 button { padding:7px 16px; margin:4px 6px 4px 0; font-size:14px; border-radius:4px; border:1px solid #1f5fa8;
@@ -90,7 +91,7 @@ button { padding:7px 16px; margin:4px 6px 4px 0; font-size:14px; border-radius:4
 button.secondary { background:#fff; color:#1f5fa8; }
 button.danger { background:#8a1c12; border-color:#8a1c12; }
 .editor { display:flex; border:1px solid #b8c3cd; background:#fff; height:560px; }
-.editor pre.gutter { margin:0; padding:4px 6px; background:#eef2f6; color:#6b7b8a; text-align:right; overflow:hidden;
+.editor pre.gutter { margin:0; padding:4px 6px; background:#eef2f6; color:#4a5866; text-align:right; overflow:hidden;
   font-family:"IPAGothic", monospace; font-size:13px; line-height:18px; min-width:56px; user-select:none; }
 .editor pre.gutter b { color:var(--ng); }
 .editor textarea { flex:1; border:0; padding:4px 8px; resize:none; white-space:pre; overflow:auto; outline:none; }
@@ -105,13 +106,61 @@ button.danger { background:#8a1c12; border-color:#8a1c12; }
 .delta.plus { color:var(--ok); font-weight:bold; } .delta.minus { color:var(--ng); font-weight:bold; }
 ul.changes li { margin:4px 0; }
 small.mono, code { font-family: monospace; font-size:12px; }
+small.mono { color:var(--muted); overflow-wrap:anywhere; }
+.figures { display:grid; grid-template-columns:repeat(auto-fill, minmax(170px, 1fr)); gap:8px; margin:8px 0; }
+.figures.money { grid-template-columns:repeat(auto-fill, minmax(230px, 1fr)); }
+.figure { border:1px solid var(--line); border-radius:6px; padding:6px 10px; background:#fbfcfd; }
+.figure .label { display:block; font-size:12px; color:var(--muted); }
+.figure .value { font-size:20px; font-weight:bold; }
+.charts h4 { margin:12px 0 2px; font-size:14px; }
+svg.chart { max-width:760px; display:block; }
+.scroll { max-width:100%; overflow-x:auto; }
+button.sort { background:none; border:0; color:var(--ink); padding:0; margin:0; font-weight:600;
+  text-decoration:underline; }
+button:disabled { opacity:1; background:#e4e8ec; border-color:#b8c3cd; color:#3d4a57; cursor:not-allowed; }
+.editor-label { display:block; font-weight:600; margin:8px 0 2px; }
+progress { vertical-align:middle; }
+select, input, textarea { max-width:100%; }
+.two-columns { display:flex; gap:24px; flex-wrap:wrap; } .two-columns > div { flex:1 1 340px; min-width:0; }
+label.inline, form.facts label.inline { display:inline; font-weight:normal; margin:0; }
+fieldset.fact { border:0; padding:0; margin:8px 0; } fieldset.fact legend { font-weight:600; padding:0; }
+.choice { display:inline-block; margin:2px 12px 2px 0; white-space:nowrap; }
+.field-error { display:block; color:var(--ng); font-weight:600; font-size:13px; }
+[aria-invalid=true] { border-color:var(--ng); outline:2px solid var(--ng); }
+input.money { min-width:200px; text-align:right; }
+nav.contents { position:sticky; top:0; background:var(--bg); padding:6px 0; border-bottom:1px solid var(--line);
+  display:flex; flex-wrap:wrap; gap:4px 14px; font-size:14px; z-index:1; }
+.changed-amount { font-weight:bold; }
+form.filters label { font-weight:600; margin-right:4px; } form.filters select, form.filters input { min-width:0; }
+table.source-text td { padding:1px 8px; border-width:0 0 1px 0; }
+table.source-text tr { scroll-margin-top:160px; }
+table.source-text td.text { white-space:pre-wrap; font-size:14px; }
+table.source-text td.by { font-size:12px; width:30%; }
+table.source-text tr.cited td.text { background:#e6f2e8; }
+table.source-text tr.marked td { background:#fff1b8; }
+table.source-text tr:target td { background:#ffe07a; }
+table.source-text tr.marked td, table.source-text tr.marked small.mono, table.source-text tr.marked a { color:#1d2a36; }
+a.lineno { color:var(--muted); text-decoration:none; }
+td, th { overflow-wrap:anywhere; }
+pre { white-space:pre-wrap; overflow-wrap:anywhere; }
+@media (max-width: 700px) {
+  main { padding:10px 10px 40px; }
+  header { padding:8px 10px; gap:10px; }
+  table { display:block; overflow-x:auto; }
+  input[type=number], input[type=text], input[type=password], input[type=search], select { min-width:0;
+    width:100%; }
+  .editor { height:420px; }
+  input.money { width:calc(100% - 2em); }
+  .editor textarea { min-width:0; }
+}
 """
 
 _FRAME = Template("""<!doctype html>
 <html lang="$lang"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>$title — hojo</title><style>$css</style></head>
 <body><header><a class="brand" href="$home">hojo 補助 · $bench</a>
-<a href="$home">$programs</a><a href="$cases_href">$cases</a><span class="spacer"></span><span class="who">$who</span>
+<nav aria-label="$menu"><a href="$home">$programs</a> <a href="$cases_href">$cases</a>
+<a href="$sources_href">$sources</a></nav><span class="spacer"></span><span class="who">$who</span>
 <a class="lang" href="$toggle">$toggle_label</a></header>
 <main>$body</main></body></html>""")
 
@@ -122,5 +171,15 @@ def page(lang: str, title: str, body: str, who: str, toggle: str) -> str:
         lang=lang, title=esc(title), css=_CSS, home=esc(link("/workbench", lang)),
         bench=tr(lang, "政策担当ワークベンチ", "policy owners' workbench"),
         programs=tr(lang, "制度の一覧", "Programs"), cases_href=esc(link("/workbench/cases", lang)),
-        cases=tr(lang, "案件", "Cases"), who=who, toggle=esc(toggle),
+        cases=tr(lang, "案件", "Cases"), sources_href=esc(link("/workbench/sources", lang)),
+        sources=tr(lang, "出典の資料", "Sources"), menu=tr(lang, "メニュー", "menu"), who=who, toggle=esc(toggle),
         toggle_label="English" if lang == "ja" else "日本語", body=body)
+
+
+def fiscal_year_words(year: int, lang: str) -> str:
+    """令和8年度（2026年度） in Japanese (the era year people use, the western year beside it); FY2026 in English."""
+    if lang == "en":
+        return f"FY{year}"
+    era, start = ("令和", 2018) if year >= 2019 else ("平成", 1988)
+    number = year - start
+    return f"{era}{'元' if number == 1 else number}年度（{year}年度）"

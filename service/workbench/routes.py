@@ -11,6 +11,7 @@ as its API route (``service/authoring/drafting.py``, ``service/audit/auditor.py`
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,6 +29,7 @@ from ..authoring.drafting import (
     publish_draft,
     run_draft_features,
 )
+from ..authoring.features import program_scenarios
 from ..authoring.publishing import PublishError
 from ..authoring.rulediff import band_words, condition_words, diff_documents, unit_amount, unit_yen
 from ..kernel.errors import (
@@ -51,12 +53,19 @@ from ..web.guard import (
     new_session,
 )
 from .api import impact_dir, in_force_or_newest, versions_of
+from .catalog_view import programs_html
+from .checks_view import BUSY_JS, feature_failures_html, feature_results_html
 from .forms import facts_from_form, facts_schema_of, render_fields
 from .gherkin import render_feature
-from .html import esc, lang_of, link, page, table, tr
+from .html import esc, fiscal_year_words, lang_of, link, page, table, tr
+from .impact import summarize
+from .impact_view import impact_html
+from .sources_view import citations_of, document_html, documents, index_html
+from .words import Vocabulary, condition_ja, names_ja, rounding_words, version_status_words
 
 __all__ = ["router"]
 
+_CURRENT = ' aria-current="page"'
 _FEATURES = Path(__file__).resolve().parents[2] / "features"
 _ROLE = {"applicant": ("申請者", "applicant"), "auditor": ("監査担当", "auditor"),
          "policy_owner": ("政策担当", "policy owner"), "monitor": ("監視", "monitor")}
@@ -144,35 +153,23 @@ def _status(exc: HojoError) -> int:
     return 500
 
 
-_STATUS_TEXT = {401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 422: "Unprocessable", 500: "Error",
-                503: "Unavailable"}
+_STATUS_TEXT = {401: ("ログインが必要です", "Unauthorized"), 403: ("権限がありません", "Forbidden"),
+                404: ("見つかりません", "Not Found"), 422: ("入力に誤りがあります", "Unprocessable"),
+                500: ("内部の誤り", "Error"), 503: ("一時的に使えません", "Unavailable")}
 
 
 def error_box(exc: HojoError, lang: str) -> str:
     status = _status(exc)
     problems = "".join(
-        f"<li><code>{esc(p.path)}</code> {esc(p.message_ja if lang == 'ja' else p.message_en)}</li>"
+        f"<li>{esc(p.message_ja if lang == 'ja' else p.message_en)} <small class='mono'>{esc(p.path)}</small></li>"
         for p in exc.problems[:50])
     detail = ""
     if "features" in exc.details:
         detail = feature_failures_html(exc.details["features"]["failures"], lang)
-    return (f'<div class="error" role="alert"><b>{status} {_STATUS_TEXT.get(status, "")}</b> '
-            f'<code>{esc(exc.code)}</code>: {esc(exc.message_ja if lang == "ja" else exc.message_en)}'
+    words = _STATUS_TEXT.get(status, ("", ""))
+    return (f'<div class="error" role="alert"><b>{status} {words[0] if lang == "ja" else words[1]}</b> '
+            f'<small class="mono">{esc(exc.code)}</small>: {esc(exc.message_ja if lang == "ja" else exc.message_en)}'
             f'{"<ul>" + problems + "</ul>" if problems else ""}{detail}</div>')
-
-
-def feature_failures_html(failures: list[dict[str, Any]], lang: str) -> str:
-    """The failed scenarios as a table: scenario, step, expected, got (never a traceback)."""
-    if not failures:
-        return ""
-    head = "".join(f"<th>{tr(lang, ja, en)}</th>" for ja, en in (
-        ("シナリオ", "Scenario"), ("ステップ", "Step"), ("期待", "Expected"), ("結果", "Got"), ("説明", "Why")))
-    rows = "".join(
-        f"<tr><td>{esc(f['scenario'])} <small class='mono'>{esc(f['feature'])}:{f['scenario_line']}</small></td>"
-        f"<td>{esc(f['step'])} <small class='mono'>:{f['step_line']}</small></td><td>{esc(f['expected'])}</td>"
-        f"<td>{esc(f['got'])}</td><td>{esc(f['message_ja'] if lang == 'ja' else f['message_en'])}</td></tr>"
-        for f in failures[:100])
-    return f'<table class="feature-failures"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def _failed(request: Request, lang: str, exc: HojoError) -> HTMLResponse:
@@ -199,12 +196,14 @@ def _yen(value: Any, lang: str) -> str:
     return f"{value:,}円" if lang == "ja" else f"{value:,} yen"
 
 
-def _cite(cites: Mapping[str, Any] | None) -> str:
+def _cite(cites: Mapping[str, Any] | None, lang: str = "ja") -> str:
+    """The citation, linked to its document's page at the cited line (the law beside the code)."""
     if not cites:
         return ""
     lines = f"L{cites.get('line')}" + (f"–L{cites['to_line']}" if "to_line" in cites else "")
-    return (f'<span class="quote">{esc(cites.get("document"))} {esc(lines)}：<q>{esc(cites.get("quote"))}</q>'
-            "</span>")
+    href = link(f"/workbench/sources/{cites.get('document')}", lang, line=cites.get("line")) + f"#L{cites.get('line')}"
+    return (f'<span class="quote"><a class="cite" href="{esc(href)}">{esc(cites.get("document"))} {esc(lines)}</a>'
+            f'：<q>{esc(cites.get("quote"))}</q></span>')
 
 
 def _text(value: Any, lang: str) -> str:
@@ -225,7 +224,7 @@ def _status_badge(status: str, lang: str) -> str:
 def _window(rv: RuleVersion, lang: str) -> str:
     a, b = rv.from_fiscal_year, rv.to_fiscal_year
     if lang == "ja":
-        return f"{a}年度" if a == b else f"{a}～{b}年度"
+        return fiscal_year_words(a, lang) if a == b else f"{fiscal_year_words(a, lang)}～{fiscal_year_words(b, lang)}"
     return f"FY{a}" if a == b else f"FY{a}–{b}"
 
 
@@ -246,77 +245,150 @@ def _program_nav(program: str, lang: str, current: str) -> str:
         for suffix, label in items) + "</p>"
 
 
-def _band_table(spec: Mapping[str, Any], lang: str) -> str:
+def _band_table(spec: Mapping[str, Any], lang: str, words: Vocabulary) -> str:
     by = spec["by"].get("fact") or spec["by"].get("value")
     head = [tr(lang, "区分", "band"), tr(lang, "下限", "from"), tr(lang, "上限", "to"),
             f'{tr(lang, "額", "amount")}（{esc(spec["unit"])}）', f'<span class="num">{tr(lang, "円", "yen")}</span>']
     rows = []
     for band in spec["bands"]:
-        words = band_words(band, lang)
-        lower, _, upper = words.partition(" " if lang == "ja" else ", ")
+        text = band_words(band, lang)
+        lower, _, upper = text.partition(" " if lang == "ja" else ", ")
         rows.append([esc(band.get("label_ja", "")), esc(lower), esc(upper),
                      f'<span class="num">{esc(unit_amount(band["amount"], spec["unit"]))}</span>',
                      f'<span class="num">{unit_yen(band["amount"], spec["unit"]):,}</span>'])
     title = spec["name_ja"] if lang == "ja" else spec["name_en"]
-    return (f"<h3>{esc(title)} <small class=\"mono\">{esc(spec['id'])} · {tr(lang, '区分の基準', 'by')} "
-            f"{esc(by)}</small></h3>"
-            f"<div>{_cite(spec['cites'])}</div>" + table(head, rows, "bands"))
+    basis = words.title(by) if lang == "ja" else by
+    return (f"<h3>{esc(title)} <small>{tr(lang, '区分の基準', 'by')}：{esc(basis)}</small> "
+            f"<small class=\"mono\">{esc(spec['id'])}</small></h3>"
+            f"<div>{_cite(spec['cites'], lang)}</div>" + table(head, rows, "bands"))
+
+
+def _contents(lang: str) -> str:
+    """The contents bar of a program page: its sections, each a link to its heading."""
+    sections = [("versions", "版", "Versions"), ("history", "金額の推移", "Amount history"),
+                ("clauses", "要件", "Clauses"), ("eligibility", "交付対象", "Eligibility"),
+                ("tables", "基準額表", "Band tables"), ("amount", "金額", "Amount"),
+                ("assumptions", "読み方の前提", "Assumptions"), ("number-sources", "数値の出所", "Numbers"),
+                ("open-questions", "未確定の点", "Open questions"), ("features-spec", "仕様", "Features")]
+    return ('<nav class="contents" aria-label="' + tr(lang, "目次", "Contents") + '">'
+            + "".join(f'<a href="#{key}">{tr(lang, ja, en)}</a>' for key, ja, en in sections) + "</nav>")
+
+
+def _versions_table(request: Request, program: str, versions: Mapping[int, RuleVersion], chosen: RuleVersion,
+                    lang: str) -> str:
+    """Every version with its window and status in words; the one in force this fiscal year says so."""
+    service = request.app.state.service
+    in_force = in_force_or_newest(service, program)
+    rows = []
+    for number, rv in sorted(versions.items()):
+        marks = []
+        if rv is in_force:
+            marks.append(f'<span class="badge published">{tr(lang, "現在適用中", "in force")}</span>')
+        if rv is chosen:
+            marks.append(f'<span class="badge">{tr(lang, "表示中", "shown")}</span>')
+        href = esc(link(f"/workbench/programs/{program}", lang, v=number))
+        rows.append([f'<a href="{href}">v{number}</a> {" ".join(marks)}', esc(_window(rv, lang)),
+                     _badge(rv.status, version_status_words(rv.status, lang)),
+                     esc(rv.document.get("published_at", "—")),
+                     esc(rv.document["name_ja"] if lang == "ja" else rv.document["name_en"]),
+                     f'<small class="mono">{esc(rv.sha256[:16])}…</small>'])
+    return table([tr(lang, "版", "version"), tr(lang, "適用年度", "window"), tr(lang, "状態", "status"),
+                  tr(lang, "公開日", "published"), tr(lang, "名称", "name"), "sha256"], rows, "versions")
+
+
+def _amount_history(versions: Mapping[int, RuleVersion], lang: str) -> str:
+    """Each band amount across the versions (基準額① 1～5万人未満 by fiscal year), a changed one marked."""
+    numbers = sorted(versions)
+    keys: dict[tuple[str, str], dict[int, str]] = {}
+    for number in numbers:
+        for spec in versions[number].document.get("tables", []):
+            name = spec["name_ja"] if lang == "ja" else spec["name_en"]
+            for band in spec["bands"]:
+                label = band.get("label_ja") or band_words(band, lang)
+                keys.setdefault((name, label), {})[number] = unit_amount(band["amount"], spec["unit"])
+    head = f'<h2 id="history">{tr(lang, "金額の推移（版ごと）", "Amount history (by version)")}</h2>'
+    if not keys:
+        return head + f"<p>{tr(lang, '基準額表はありません', 'no band tables')}</p>"
+    cols = [tr(lang, "金額", "amount")] + [f"v{n}<br><small>{esc(_window(versions[n], lang))}</small>"
+                                          for n in numbers]
+    rows = []
+    for (name, label), by_version in keys.items():
+        cells, last = [], None
+        for n in numbers:
+            value = by_version.get(n)
+            changed = last is not None and value is not None and value != last
+            text = esc(value) if value is not None else "—"
+            cells.append(f'<span class="num{" changed-amount" if changed else ""}">{text}'
+                         f'{tr(lang, "（変更）", " (changed)") if changed else ""}</span>')
+            last = value if value is not None else last
+        rows.append([f"{esc(name)} {esc(label)}", *cells])
+    return head + table(cols, rows, "history")
+
+
+def _named(text: str, ident: str) -> str:
+    """A name people read, with the rule file's id after it as small secondary text."""
+    return f'{text} <small class="mono">{esc(ident)}</small>'
+
+
+def _when(when: Any, lang: str, words: Vocabulary) -> str:
+    return esc(condition_ja(when, words) if lang == "ja" else condition_words(when, lang))
 
 
 def _version_sections(rv: RuleVersion, lang: str) -> str:
     doc = rv.document
+    words = Vocabulary.of(facts_schema_of(rv), doc)
     out = []
     desc = doc.get(f"description_{lang}") or doc.get("description_ja")
     if desc:
         out.append(f"<p>{esc(desc)}</p>")
-    out.append(f"<h2>{tr(lang, '要件', 'Clauses')}</h2>")
-    out.append(table([tr(lang, "要件", "clause"), tr(lang, "条件", "condition"), tr(lang, "理由", "reason"),
-                      tr(lang, "出典", "source")],
-                     [[f"<code>{esc(c['id'])}</code>", esc(condition_words(c["when"], lang)),
-                       _text(c["reason"], lang), _cite(c["cites"])] for c in doc.get("clauses", [])]))
+    out.append(f"<h2 id=\"clauses\">{tr(lang, '要件', 'Clauses')}</h2>")
+    out.append(table([tr(lang, "要件", "clause"), tr(lang, "条件", "condition"), tr(lang, "出典", "source")],
+                     [[_named(_text(c["reason"], lang), c["id"]), _when(c["when"], lang, words),
+                       _cite(c["cites"], lang)] for c in doc.get("clauses", [])], "clauses"))
     elig = doc["eligibility"]
-    out.append(f"<h3>{tr(lang, '交付対象', 'Eligibility')}</h3><p>{esc(condition_words(elig['when'], lang))} — "
-               f"{_text(elig['reason'], lang)}<br>{_cite(elig['cites'])}</p>")
+    out.append(f"<h3 id=\"eligibility\">{tr(lang, '交付対象', 'Eligibility')}</h3><p>{_text(elig['reason'], lang)}"
+               f"<br>{tr(lang, '条件', 'condition')}：{_when(elig['when'], lang, words)}<br>"
+               f"{_cite(elig['cites'], lang)}</p>")
     tiers = doc.get("tiers")
     if tiers:
-        out.append(f"<h3>{esc(tiers['name_ja'])}</h3>")
+        out.append(f"<h3>{esc(tiers['name_ja'] if lang == 'ja' else tiers.get('name_en', tiers['name_ja']))}</h3>")
         out.append(table([tr(lang, "値", "value"), tr(lang, "条件", "condition"), tr(lang, "理由", "reason"),
                           tr(lang, "出典", "source")],
-                         [[esc(o["value"]), esc(condition_words(o["when"], lang)), _text(o["reason"], lang),
-                           _cite(o["cites"])] for o in tiers["options"]]))
+                         [[esc(o["value"]), _when(o["when"], lang, words), _text(o["reason"], lang),
+                           _cite(o["cites"], lang)] for o in tiers["options"]]))
     if doc.get("derived"):
         out.append(f"<h3>{tr(lang, '派生値', 'Derived values')}</h3>")
         out.append(table([tr(lang, "名前", "name"), tr(lang, "理由", "reason"), tr(lang, "出典", "source")],
-                         [[esc(d.get(f"name_{lang}", d["id"])), _text(d["reason"], lang), _cite(d["cites"])]
-                          for d in doc["derived"]]))
+                         [[_named(esc(d.get(f"name_{lang}", d["id"])), d["id"]), _text(d["reason"], lang),
+                           _cite(d["cites"], lang)] for d in doc["derived"]]))
     if doc.get("tables"):
-        out.append(f"<h2>{tr(lang, '基準額表', 'Band tables')}</h2>")
-        out += [_band_table(spec, lang) for spec in doc["tables"]]
+        out.append(f"<h2 id=\"tables\">{tr(lang, '基準額表', 'Band tables')}</h2>")
+        out += [_band_table(spec, lang, words) for spec in doc["tables"]]
     amount = doc.get("amount")
     if amount:
-        out.append(f"<h2>{tr(lang, '金額', 'Amount')}</h2>")
-        rows = [[esc(c.get(f"name_{lang}", c["id"])), esc(condition_words(c["when"], lang)) if "when" in c else "—",
-                 _text(c["reason"], lang), _cite(c["cites"])] for c in amount.get("components", [])]
+        out.append(f"<h2 id=\"amount\">{tr(lang, '金額', 'Amount')}</h2>")
+        rows = [[_named(esc(c.get(f"name_{lang}", c["id"])), c["id"]),
+                 _when(c["when"], lang, words) if "when" in c else "—", _text(c["reason"], lang),
+                 _cite(c["cites"], lang)] for c in amount.get("components", [])]
         if "cap" in amount:
             rows.append([tr(lang, "補助上限額", "ceiling"), "—", _text(amount["cap"]["reason"], lang),
-                         _cite(amount["cap"]["cites"])])
-        rounding = amount.get("rounding", {})
-        rate = f"{amount.get('rate')} · {rounding.get('mode', '')} {rounding.get('unit_yen', '')}"
-        rows.append([tr(lang, "補助率", "rate"), "—", esc(rate), _cite(amount.get("rate_cites"))])
+                         _cite(amount["cap"]["cites"], lang)])
+        rate = f"{amount.get('rate')}（{rounding_words(amount.get('rounding'), lang)}）"
+        rows.append([tr(lang, "補助率", "rate"), "—", esc(rate), _cite(amount.get("rate_cites"), lang)])
         out.append(table([tr(lang, "内訳", "component"), tr(lang, "条件", "condition"), tr(lang, "理由", "reason"),
-                          tr(lang, "出典", "source")], rows))
-    out.append(f"<h2>{tr(lang, '読み方の前提', 'Assumptions')}</h2>")
+                          tr(lang, "出典", "source")], rows, "amount"))
+    out.append(f"<h2 id=\"assumptions\">{tr(lang, '読み方の前提', 'Assumptions')}</h2>")
     assumptions = doc.get("assumptions", [])
-    out.append(table([tr(lang, "前提", "assumption"), tr(lang, "内容", "reading"), tr(lang, "出典", "source")],
-                     [[f"<code>{esc(a['id'])}</code>", esc(a.get(lang) or a["ja"]), _cite(a["cites"])]
+    out.append(table([tr(lang, "内容", "reading"), tr(lang, "出典", "source")],
+                     [[_named(esc(a.get(lang) or a["ja"]), a["id"]), _cite(a["cites"], lang)]
                       for a in assumptions]) if assumptions else f"<p>{tr(lang, 'なし', 'none')}</p>")
     out.append(_number_sources_html(rv, lang))
-    out.append(f"<h2>{tr(lang, '未確定の点', 'Open questions')}</h2>")
+    out.append(f"<h2 id=\"open-questions\">{tr(lang, '未確定の点', 'Open questions')}</h2>")
     questions = doc.get("open_questions", [])
-    out.append(table([tr(lang, "点", "question"), tr(lang, "内容", "what"), tr(lang, "資料にないもの", "missing"),
-                      tr(lang, "出典", "source")],
-                     [[f"<code>{esc(q['id'])}</code>", esc(q.get(lang) or q["ja"]), esc("、".join(q["missing"])),
-                       _cite(q["cites"])] for q in questions]) if questions else f"<p>{tr(lang, 'なし', 'none')}</p>")
+    out.append(table([tr(lang, "内容", "what"), tr(lang, "資料にないもの", "missing"), tr(lang, "出典", "source")],
+                     [[_named(esc(q.get(lang) or q["ja"]), q["id"]), esc("、".join(q["missing"])),
+                       _cite(q["cites"], lang)] for q in questions]) if questions
+               else f"<p>{tr(lang, 'なし', 'none')}</p>")
     return "".join(out)
 
 
@@ -330,7 +402,15 @@ def _login_form(lang: str, next_path: str = "/workbench") -> str:
             f'<button type="submit" id="login">{tr(lang, "ログイン", "log in")}</button></form></div>')
 
 
-def _decision_html(decision: Mapping[str, Any], lang: str) -> str:
+def _component_names(rv: RuleVersion | None, lang: str) -> dict[str, str]:
+    """The amount's components by their names in the rule file (``name_ja`` / ``name_en``)."""
+    if rv is None:
+        return {}
+    return {c["id"]: str(c.get(f"name_{lang}") or c.get("name_ja") or c["id"])
+            for c in rv.document.get("amount", {}).get("components", [])}
+
+
+def _decision_html(decision: Mapping[str, Any], lang: str, names: Mapping[str, str] | None = None) -> str:
     eligible = decision["eligible"]
     if eligible is True:
         verdict = _badge("ok", tr(lang, "交付対象", "eligible"))
@@ -351,7 +431,8 @@ def _decision_html(decision: Mapping[str, Any], lang: str) -> str:
     if decision.get("breakdown"):
         out.append(f"<h3>{tr(lang, '内訳', 'Breakdown')}</h3>")
         out.append(table([tr(lang, "内訳", "component"), tr(lang, "適用", "applied"), '<span class="num">円</span>'],
-                         [[f"<code>{esc(b['component'])}</code>",
+                         [[_named(esc(b.get(f"name_{lang}") or (names or {}).get(b["component"]) or b["component"]),
+                                  b["component"]),
                            tr(lang, "はい", "yes") if b["applied"] else tr(lang, "いいえ", "no"),
                            f'<span class="num">{b["yen"]:,}</span>'] for b in decision["breakdown"]]))
     out.append(f"<h3>{tr(lang, '理由', 'Reasons')}</h3>")
@@ -359,7 +440,7 @@ def _decision_html(decision: Mapping[str, Any], lang: str) -> str:
                       tr(lang, "出典", "source")],
                      [[esc(_KIND.get(r["kind"], (r["kind"], r["kind"]))[0 if lang == "ja" else 1]),
                        _badge(r["outcome"], _OUTCOME.get(r["outcome"], (r["outcome"],) * 2)[0 if lang == "ja" else 1]),
-                       esc(r["message_ja"] if lang == "ja" else r["message_en"]), _cite(r["source"])]
+                       esc(r["message_ja"] if lang == "ja" else r["message_en"]), _cite(r["source"], lang)]
                       for r in decision["reasons"]], "reasons"))
     return "".join(out)
 
@@ -381,15 +462,23 @@ def _editor(program: str, lang: str, text: str, problem_lines: set[int], can: di
                ("features", tr(lang, "feature を実行", "run features"), "secondary"),
                ("publish", tr(lang, "公開する", "publish"), "danger")]
     locked = esc(tr(lang, "・権限なし", " · not your role"))
+    # An action the role may not take is shown disabled, saying why, rather than failing with a 403 later.
     shown = "".join(
-        f'<button type="submit" name="action" value="{a}" id="action-{a}" class="{cls}">{esc(label)}'
+        f'<button type="submit" name="action" value="{a}" id="action-{a}" class="{cls}" data-label="{esc(label)}"'
+        f'{"" if can.get(a, True) else " disabled"}>{esc(label)}'
         f'{esc((note_ja if lang == "ja" else note_en).get(a, ""))}{"" if can.get(a, True) else locked}</button>'
         for a, label, cls in buttons)
-    return (f'<form method="post" action="/workbench/programs/{esc(program)}/draft" id="draft-form">'
+    busy = (f'<p id="busy" class="notice" role="status" aria-live="polite" hidden><progress></progress> '
+            f'<span class="what"></span>{tr(lang, " を実行しています… ", ": running… ")}<span class="seconds">0</span>'
+            + tr(lang, " 秒（feature と公開は数十秒かかることがあります）",
+                 " s (features and publishing may take tens of seconds)") + "</p>")
+    return (f'<form method="post" action="/workbench/programs/{esc(program)}/draft" id="draft-form" data-busy="busy">'
             f'<input type="hidden" name="lang" value="{esc(lang)}">{csrf}'
-            f'<div class="editor"><pre class="gutter" id="gutter">{gutter}</pre>'
+            f'<label for="draft" class="editor-label">{tr(lang, "規則ファイル（YAML）", "rule file (YAML)")} '
+            f'<code>rules/{esc(program)}/</code></label>'
+            f'<div class="editor"><pre class="gutter" id="gutter" aria-hidden="true">{gutter}</pre>'
             f'<textarea name="text" id="draft" spellcheck="false" wrap="off">{esc(text)}</textarea></div>'
-            f"<div>{shown}</div></form>" + _EDITOR_JS)
+            f"<div>{shown}</div>{busy}</form>" + _EDITOR_JS + BUSY_JS)
 
 
 _EDITOR_JS = """<script>
@@ -426,8 +515,8 @@ def _number_sources_html(rv: RuleVersion, lang: str) -> str:
              "outside_seeds": ("資料外（法令等）の数値", "from outside the documents held"),
              "computed": ("資料の数値から計算した値", "computed from printed figures"),
              "cited_elsewhere": ("資料の別の行に書かれた数値", "printed on another line")}
-    rows = [[f"<code>{esc(d['at'])}</code>", esc(d["value"]), esc(tr(lang, *kinds[d["kind"]])),
-             esc(d["why_en"] if lang == "en" else d["why_ja"]), _cite(d.get("cites"))] for d in rv.number_sources]
+    rows = [[f"<small class=\"mono\">{esc(d['at'])}</small>", esc(d["value"]), esc(tr(lang, *kinds[d["kind"]])),
+             esc(d["why_en"] if lang == "en" else d["why_ja"]), _cite(d.get("cites"), lang)] for d in rv.number_sources]
     head = f"<h2 id=\"number-sources\">{tr(lang, '数値の出所の前提', 'Where numbers come from (assumptions)')}</h2>"
     if not rows:
         return head + f"<p>{tr(lang, 'すべての数値が引用に書かれています', 'every number is printed in its quote')}</p>"
@@ -439,8 +528,8 @@ def _warnings_html(checked: DraftCheck, lang: str) -> str:
     warnings = checked.rv.warnings if checked.rv else ()
     if not warnings:
         return ""
-    items = "".join(f"<li><code>{esc(w.path)}</code> [{esc(w.code)}] "
-                    f"{esc(w.message_ja if lang == 'ja' else w.message_en)}</li>" for w in warnings)
+    items = "".join(f"<li>{esc(w.message_ja if lang == 'ja' else w.message_en)} "
+                    f"<small class=\"mono\">{esc(w.path)} [{esc(w.code)}]</small></li>" for w in warnings)
     return (f'<div class="notice" id="check-warnings"><b>{tr(lang, "注意", "Warnings")} ({len(warnings)})</b>'
             f"<ul>{items}</ul></div>")
 
@@ -454,8 +543,8 @@ def _problems_html(checked: DraftCheck, lang: str) -> str:
     for p in checked.problems:
         line = problem_line(p)
         where = (f'<a href="#draft" data-line="{line}">{tr(lang, "行", "line")} {line}</a>' if line else "")
-        items.append(f"<li>{where} <code>{esc(p.path)}</code> [{esc(p.code)}] "
-                     f"{esc(p.message_ja if lang == 'ja' else p.message_en)}</li>")
+        items.append(f"<li>{where} {esc(p.message_ja if lang == 'ja' else p.message_en)} "
+                     f"<small class=\"mono\">{esc(p.path)} [{esc(p.code)}]</small></li>")
     return (f'<div class="error" id="check-problems"><b>{tr(lang, "問題", "Problems")} ({len(checked.problems)})</b>'
             f'<ul class="problems">{"".join(items)}</ul></div>')
 
@@ -463,42 +552,20 @@ def _problems_html(checked: DraftCheck, lang: str) -> str:
 def _changes_html(changes: list[dict[str, str]], lang: str) -> str:
     if not changes:
         return f"<p>{tr(lang, '違いはありません', 'no differences')}</p>"
-    return '<ul class="changes" id="changes">' + "".join(
-        f"<li>{esc(c['ja'] if lang == 'ja' else c['en'])}</li>" for c in changes) + "</ul>"
+    def words(change: Mapping[str, str]) -> str:
+        if lang != "ja":
+            return change["en"]
+        if change.get("path") == "status":  # the status values in words: 公開済み → 下書き
+            return re.sub(r"\b(published|draft|superseded)\b", lambda m: version_status_words(m.group(1), lang),
+                          change["ja"])
+        return change["ja"]
+    return '<ul class="changes" id="changes">' + "".join(f"<li>{esc(words(c))}</li>" for c in changes) + "</ul>"
 
 
 def _signed_yen(value: int, lang: str) -> str:
     cls = "plus" if value > 0 else "minus" if value < 0 else ""
     sign = "+" if value > 0 else ""
     return f'<span class="delta {cls}">{sign}{_yen(value, lang)}</span>'
-
-
-def _impact_html(report: Mapping[str, Any], lang: str) -> str:
-    total = report["total"]
-    labels = [("decisions", "対象の判定", "decisions"), ("changed", "変わる判定", "changed"),
-              ("eligible_to_ineligible", "対象 → 対象外", "eligible → ineligible"),
-              ("ineligible_to_eligible", "対象外 → 対象", "ineligible → eligible"),
-              ("to_undetermined", "→ 未確定", "→ undetermined"), ("from_undetermined", "未確定 →", "undetermined →"),
-              ("facts_invalid", "事実が受け付けられない", "facts refused")]
-    rows = [[esc(tr(lang, ja, en)), f'<span class="num">{total[key]:,}</span>'] for key, ja, en in labels]
-    rows.append([tr(lang, "補助額の増減", "yen delta"),
-                 f'<span class="num" id="yen-delta">{_signed_yen(total["yen_delta"], lang)}</span>'])
-    title = tr(lang, "影響（記録された判定を下書きで判定し直した結果）",
-               "Impact (logged decisions decided under the draft)")
-    out = [f'<div class="card" id="impact"><h3>{title}</h3>'
-           f'<p>{tr(lang, "走査した記録", "records scanned")}: {report["scanned"]:,}</p>',
-           table([tr(lang, "項目", "what"), tr(lang, "件数・金額", "count / yen")], rows)]
-    if report["changed"]:
-        out.append(table([tr(lang, "判定ID", "decision"), tr(lang, "年度", "FY"), tr(lang, "前", "before"),
-                          tr(lang, "後", "after"), tr(lang, "増減", "delta")],
-                         [[f"<small class=\"mono\">{esc(c['decision_id'])}</small>", esc(c["fiscal_year"]),
-                           _yen(c["before"]["amount_yen"], lang),
-                           "—" if c["after"] is None else _yen(c["after"]["amount_yen"], lang),
-                           "—" if c["after"] is None else _signed_yen((c["after"]["amount_yen"] or 0)
-                                                                      - (c["before"]["amount_yen"] or 0), lang)]
-                          for c in report["changed"][:200]], "changed"))
-    out.append("</div>")
-    return "".join(out)
 
 
 # -- the routes ----------------------------------------------------------------------------------------
@@ -510,22 +577,39 @@ def router() -> APIRouter:
         lg = lang_of(lang)
 
         def build(_: Principal) -> HTMLResponse:
-            rows = []
-            for entry in request.app.state.service.programs():
-                source = entry.get("source", {})
-                years = ", ".join(str(y) for y in entry.get("fiscal_years", [])) or "—"
-                rows.append([
-                    f'<a href="{esc(link("/workbench/programs/" + entry["program"], lg))}">'
-                    f'<code>{esc(entry["program"])}</code></a>',
-                    esc(entry["name_ja"] if lg == "ja" else entry["name_en"]), _status_badge(entry["status"], lg),
-                    esc(f"{source.get('document', '')} L{source.get('lines', '')}"), esc(years)])
             body = (f"<h1>{tr(lg, '制度の一覧', 'Programs')}</h1>"
                     + "<p>" + tr(lg, "制度を選ぶと、版・要件・基準額表・feature を見て、試算し、下書きを作れます。",
                                  "Pick a program to read its versions, clauses, band tables and features, try an "
                                  "application, or draft a new version.") + "</p>"
-                    + table([tr(lg, "制度", "program"), tr(lg, "名称", "name"), tr(lg, "状態", "status"),
-                             tr(lg, "出典", "source"), tr(lg, "年度", "fiscal years")], rows, "programs"))
+                    + programs_html(request.app.state.service.programs(), dict(request.query_params), lg))
             return _html(request, lg, tr(lg, "制度の一覧", "Programs"), body)
+        return _safe(request, lg, ANYONE, build)
+
+    @pages.get("/sources", response_class=HTMLResponse)
+    def sources(request: Request, lang: str | None = None) -> HTMLResponse:
+        lg = lang_of(lang)
+
+        def build(_: Principal) -> HTMLResponse:
+            service = request.app.state.service
+            body = index_html(service.programs(), citations_of(service.rulebook), documents(service.paths.seeds), lg)
+            return _html(request, lg, tr(lg, "出典の資料", "Source documents"), body)
+        return _safe(request, lg, ANYONE, build)
+
+    @pages.get("/sources/{document:path}", response_class=HTMLResponse)
+    def source_document(request: Request, document: str, lang: str | None = None) -> HTMLResponse:
+        lg = lang_of(lang)
+        line = _int_param(request, "line")
+
+        def build(_: Principal) -> HTMLResponse:
+            service = request.app.state.service
+            files = documents(service.paths.seeds)
+            if document not in files:  # only a known document's name: never a path joined from the URL
+                raise UnknownProgramError(f"資料「{document}」はありません", f"no document '{document}'",
+                                          code="unknown_document")
+            names = {e["program"]: e["name_ja"] if lg == "ja" else e["name_en"] for e in service.programs()}
+            body = document_html(document, files[document], citations_of(service.rulebook), names, line, lg,
+                                 show_all=request.query_params.get("all") == "1")
+            return _html(request, lg, document, body)
         return _safe(request, lg, ANYONE, build)
 
     @pages.get("/programs/{program}", response_class=HTMLResponse)
@@ -543,7 +627,7 @@ def router() -> APIRouter:
                 why = entry["why_not_decidable"]
                 out.append(f'<div class="card"><b>{tr(lg, "判定しない理由", "why it is not decided")}</b>: '
                            f'{esc(why.get(lg) or why["ja"])}</div>')
-                out += [f"<div>{_cite(c)}</div>" for c in entry.get("cites", [])]
+                out += [f"<div>{_cite(c, lg)}</div>" for c in entry.get("cites", [])]
                 return _html(request, lg, name, "".join(out))
             if entry["status"] == "allocation":
                 out.append('<div class="card">' + tr(lg, "予算を申請者の間で配分する制度です（POST /v1/allocations）。",
@@ -555,23 +639,19 @@ def router() -> APIRouter:
             if chosen is None:
                 raise UnknownProgramError(f"版 {v} はありません", f"no version {v}", code="unknown_version")
             out.append(_program_nav(program, lg, ""))
-            out.append(f"<h2>{tr(lg, '版', 'Versions')}</h2>")
-            rows = []
-            for number, rv in sorted(versions.items()):
-                here = " ◀" if rv is chosen else ""
-                href = esc(link(f"/workbench/programs/{program}", lg, v=number))
-                rows.append([f'<a href="{href}">v{number}</a>{here}', esc(_window(rv, lg)),
-                             _badge(rv.status, rv.status), esc(rv.document.get("published_at", "—")),
-                             f'<small class="mono">{esc(rv.sha256[:16])}…</small>',
-                             esc(rv.document["name_ja"] if lg == "ja" else rv.document["name_en"])])
-            out.append(table(["", tr(lg, "適用年度", "window"), tr(lg, "状態", "status"), tr(lg, "公開日", "published"),
-                              "sha256", tr(lg, "名称", "name")], rows, "versions"))
-            out.append(f"<h2>v{chosen.version} · {esc(_window(chosen, lg))}</h2>")
+            out.append(_contents(lg))
+            out.append(f"<h2 id=\"versions\">{tr(lg, '版', 'Versions')}</h2>")
+            out.append(_versions_table(request, program, versions, chosen, lg))
+            out.append(_amount_history(versions, lg))
+            out.append(f"<h2>v{chosen.version} · {esc(_window(chosen, lg))}"
+                       f"{tr(lg, '（表示中の版）', ' (shown)')}</h2>")
             out.append(_version_sections(chosen, lg))
             feature = _FEATURES / f"{program}.feature"
-            out.append(f"<h2>{tr(lg, '仕様（feature）', 'Specification (features)')}</h2>")
+            out.append(f"<h2 id=\"features-spec\">{tr(lg, '仕様（feature）', 'Specification (features)')}</h2>")
             if feature.is_file():
-                out.append(f'<div id="features">{render_feature(feature.read_text(encoding="utf-8"), lg)}</div>')
+                titles = names_ja(program, entry["name_ja"], versions.values())
+                spec = render_feature(feature.read_text(encoding="utf-8"), lg, titles)
+                out.append(f'<div id="features">{spec}</div>')
             else:
                 out.append(f"<p>{tr(lg, 'feature ファイルがありません', 'no feature file')}</p>")
             return _html(request, lg, name, "".join(out))
@@ -585,12 +665,19 @@ def router() -> APIRouter:
         if entry["status"] in ("reference", "allocation") or not years:
             raise UnknownProgramError("この制度は申請ごとに判定しません", "this program is not decided per application",
                                       code="not_decidable")
-        year = fy if fy in years else max(years)
+        year = fy if fy is not None and fy in years else int(max(years))
         rv = service.rulebook.select(program, year)
         schema = facts_schema_of(rv)
         values: dict[str, Any] = {}
+        field_errors: dict[str, str] = {}
         result = ""
         status = 200
+        unknown_year = ""
+        if isinstance(fy, int) and fy not in years:  # said plainly, never a silent switch to another year's form
+            unknown_year = ('<div class="error" id="unknown-year" role="alert">' + esc(tr(
+                lg, f"{fiscal_year_words(fy, lg)}の規則はありません。{fiscal_year_words(year, lg)}の規則で試算します。",
+                f"There is no rule for {fiscal_year_words(fy, lg)}; this form uses {fiscal_year_words(year, lg)}."))
+                + "</div>")
         if form is not None:
             values, unreadable = facts_from_form(schema, form)
             if unreadable:
@@ -604,31 +691,39 @@ def router() -> APIRouter:
                     keep = _field(form, "record") == "1"
                     decision = service.decide({"program": program, "fiscal_year": year, "facts": values},
                                               requested_by=principal.name, record=keep)
-                    result = _recorded_note(keep, lg) + _decision_html(decision, lg) + (
+                    result = _recorded_note(keep, lg) + _decision_html(decision, lg, _component_names(rv, lg)) + (
                         f'<p><a href="{esc(link("/workbench/decisions/" + decision["decision_id"], lg))}">'
                         f'{tr(lg, "記録された判定を見る", "see the recorded decision")}</a></p>' if keep else "")
                 except HojoError as exc:
                     result, status = error_box(exc, lg), _status(exc)
+                    for problem in exc.problems:  # each problem also at its field
+                        name = problem.path.removeprefix("$.facts.").split(".")[0].split("[")[0]
+                        if problem.path.startswith("$.facts.") and name not in field_errors:
+                            title = schema.get("properties", {}).get(name, {}).get("title", name)
+                            field_errors[name] = (tr(lg, f"「{title}」を入力してください", "required")
+                                                  if problem.code == "missing" else
+                                                  problem.message_ja if lg == "ja" else problem.message_en)
         name = entry["name_ja"] if lg == "ja" else entry["name_en"]
         year_links = " ".join(
-            f'<a class="{"current" if y == year else ""}" '
+            f'<a class="{"current" if y == year else ""}"{_CURRENT if y == year else ""} '
             f'href="{esc(link(f"/workbench/programs/{program}/try", lg, fy=y))}">'
-            f'{y}{tr(lg, "年度", "")}</a>' for y in years)
+            f'{esc(fiscal_year_words(y, lg))}</a>' for y in years)
         body = (f"<h1>{esc(name)}</h1>" + _program_nav(program, lg, "/try")
-                + f'<p class="tabs">{tr(lg, "年度", "fiscal year")}: {year_links} · {esc(rv.name)}</p>'
-                + f'<div style="display:flex;gap:24px;flex-wrap:wrap"><div style="flex:1;min-width:360px">'
+                + f'<p class="tabs">{tr(lg, "年度", "fiscal year")}: {year_links} · '
+                f'<small class="mono">{esc(rv.name)}</small></p>' + unknown_year
+                + '<div class="two-columns"><div>'
                 f'<form method="post" class="facts card" id="try-form" action="/workbench/programs/{esc(program)}/try">'
                 f'<input type="hidden" name="fy" value="{year}"><input type="hidden" name="lang" value="{esc(lg)}">'
                 + _csrf(request)
-                + render_fields(schema, lg, values)
+                + render_fields(schema, lg, values, field_errors)
                 + '<p class="hint" id="simulation-note">' + tr(
                     lg, "試算は記録されません（判定の記録にも影響の試算にも入りません）。",
                     "A try is a simulation: nothing is recorded, and impact previews never count it.") + "</p>"
-                + '<label style="font-weight:normal"><input type="checkbox" name="record" value="1" id="record"> '
+                + '<p><input type="checkbox" name="record" value="1" id="record"> <label for="record" class="inline">'
                 + tr(lg, "この判定を記録する（申請として残す）", "record this decision (keep it as an application)")
-                + "</label>"
+                + "</label></p>"
                 + f'<p><button type="submit" id="decide">{tr(lg, "判定する", "decide")}</button></p></form></div>'
-                f'<div style="flex:1.3;min-width:420px">{result}</div></div>')
+                f'<div id="try-result">{result}</div></div>')
         return _html(request, lg, tr(lg, "試算", "Try it"), body, status)
 
     @pages.get("/programs/{program}/try", response_class=HTMLResponse)
@@ -664,22 +759,23 @@ def router() -> APIRouter:
                 problem_lines = {line for p in checked.problems if (line := problem_line(p))}
                 result = _problems_html(checked, lg)
                 if checked.ok and checked.rv is not None:
-                    if action == "check":
-                        previous = [n for n in versions if n < version]
-                        if previous:
-                            result += (f"<h3>{tr(lg, '変更点', 'Changes')}（v{max(previous)} → v{version}）</h3>"
-                                       + _changes_html(diff_documents(versions[max(previous)].document,
-                                                                      checked.rv.document), lg))
-                    elif action == "impact":
-                        result += _impact_html(service.auditor.impact([checked.rv]), lg)
+                    previous = [n for n in versions if n < version]
+                    if action in ("check", "impact") and previous:
+                        # the change list and its impact on one page
+                        result += (f"<h3>{tr(lg, '変更点', 'Changes')}（v{max(previous)} → v{version}）</h3>"
+                                   + _changes_html(diff_documents(versions[max(previous)].document,
+                                                                  checked.rv.document), lg))
+                    if action == "impact":
+                        report = service.auditor.impact([checked.rv])
+                        records = {c["decision_id"]: service.auditor.record(c["decision_id"])
+                                   for c in report["changed"]}
+                        result += impact_html(summarize(report, records, checked.rv.document),
+                                              facts_schema_of(checked.rv), lg)
                     elif action == "features":
                         run = run_draft_features(text, service.paths, program, version,
                                                  request.app.state.feature_target)
-                        badge = _badge("ok", tr(lg, "成功", "passed")) if run["passed"] else _badge(
-                            "ng", tr(lg, "失敗", "failed"))
-                        summary = run["summary_ja"] if lg == "ja" else run["summary"]
-                        result += (f'<div class="card" id="features-result">{badge} {esc(summary)}'
-                                   f'{feature_failures_html(run["failures"], lg)}</div>')
+                        names = names_ja(program, entry["name_ja"], [*versions.values(), checked.rv])
+                        result += feature_results_html(run, program_scenarios(_FEATURES, program), lg, names)
                     elif action == "publish":
                         done = publish_draft(service, service.paths, program, version, text, principal.name,
                                              impact_dir(), request.app.state.feature_target)
@@ -705,7 +801,7 @@ def router() -> APIRouter:
         can = {"impact": principal.has(AUDIT), "features": principal.has(AUDIT), "publish": principal.has(OWNER)}
         body = (f"<h1>{esc(name)}</h1>" + _program_nav(program, lg, "/draft")
                 + f"<p>{tr(lg, '現行の版', 'based on')} v{base.version} → "
-                f"<code>rules/{esc(program)}/v{version}.yaml</code> (status: draft). "
+                f"<code>rules/{esc(program)}/v{version}.yaml</code>{tr(lg, '（下書き）', ' (status: draft)')}. "
                 + tr(lg, "編集して「検査」し、影響と feature を確かめてから公開します。公開した版は変更できません。",
                      "Edit, check, look at the impact and the features, then publish. "
                      "A published version never changes.")
@@ -745,9 +841,12 @@ def router() -> APIRouter:
             old = from_version if from_version in versions else (numbers[-2] if len(numbers) > 1 else numbers[0])
 
             def select(name: str, chosen: int) -> str:
-                return f'<select name="{name}" id="{name}">' + "".join(
-                    f'<option value="{n}"{" selected" if n == chosen else ""}>v{n} ({esc(versions[n].status)}, '
-                    f'{esc(_window(versions[n], lg))})</option>' for n in numbers) + "</select>"
+                label = (tr(lg, "比べる元の版", "from version") if name == "from"
+                         else tr(lg, "比べる先の版", "to version"))
+                return f'<label for="{name}">{label}</label> <select name="{name}" id="{name}">' + "".join(
+                    f'<option value="{n}"{" selected" if n == chosen else ""}>v{n} '
+                    f'（{esc(version_status_words(versions[n].status, lg))}、{esc(_window(versions[n], lg))}）</option>'
+                    for n in numbers) + "</select>"
             hidden = '<input type="hidden" name="lang" value="en">' if lg == "en" else ""
             changes = diff_documents(versions[old].document, versions[new].document)
             name = entry["name_ja"] if lg == "ja" else entry["name_en"]
@@ -784,10 +883,16 @@ def router() -> APIRouter:
                     "This record's hash, its link to the record before it and its leaf in the log's tree were "
                     "checked.") + "</div>")
             if "eligible" in record and "reasons" in record:
-                out.append(_decision_html(record, lg))
+                try:
+                    decided_by = request.app.state.service.rulebook.select(
+                        record["program"], record["fiscal_year"], record.get("rules_version"))
+                except HojoError:
+                    decided_by = None  # a version no longer in rules/: the ids are shown instead of names
+                out.append(_decision_html(record, lg, _component_names(decided_by, lg)))
             else:  # a publication or an allocation: shown as recorded
                 out.append(f'<pre class="card">{esc(json.dumps(record, ensure_ascii=False, indent=2))}</pre>')
-            out.append(f'<p class="mono">seq {esc(record["log"]["seq"])} · hash {esc(record["log"]["hash"])}</p>')
+            out.append(f'<p>{tr(lg, "記録の通し番号", "log sequence")} {esc(record["log"]["seq"])} · '
+                       f'{tr(lg, "ハッシュ", "hash")} <small class="mono">{esc(record["log"]["hash"])}</small></p>')
             return _html(request, lg, tr(lg, "記録された判定", "Recorded decision"), "".join(out))
         return _safe(request, lg, ANYONE, build)
 
