@@ -297,6 +297,7 @@ def test_japanese_pages_show_no_raw_ids_english_help_or_runner_output(client: Te
         "features": client.post(f"/workbench/programs/{PROGRAM}/draft",
                                 data=csrf(client, {"text": draft(), "action": "features"})).text,
         "sources": client.get("/workbench/sources").text,
+        "diff": client.get(f"/workbench/programs/{PROGRAM}/diff?from=1&to=2").text,
         "decision": client.get(f"/workbench/decisions/{recorded['decision_id']}").text,
     }
     found = {name: raw_words(primary_text(page)) for name, page in pages.items()}

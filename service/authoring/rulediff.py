@@ -8,7 +8,7 @@ workbench shows next to each clause.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 __all__ = ["band_words", "condition_words", "diff_documents", "unit_amount"]
@@ -156,7 +156,7 @@ class _Diff:
                            before[key].get(field), after[key].get(field), words=words)
 
 
-def _when(value: Any, lang: str) -> str:
+def _when_ids(value: Any, lang: str) -> str:
     return "—" if value is None else condition_words(value, lang)
 
 
@@ -224,7 +224,8 @@ def _tables(d: _Diff, old: list[Any], new: list[Any]) -> None:
                           f"{name_en}: band {_band_name(band, 'en')} removed")
 
 
-def _amount(d: _Diff, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> None:
+def _amount(d: _Diff, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None,
+            when: Callable[[Any, str], str] = _when_ids) -> None:
     if old is None or new is None:
         d.value("amount", ("金額の定め", "amount"), old, new)
         return
@@ -238,12 +239,22 @@ def _amount(d: _Diff, old: Mapping[str, Any] | None, new: Mapping[str, Any] | No
     d.value("amount.cap.reason", ("補助上限額の理由", "ceiling reason"), old_cap.get("reason"), new_cap.get("reason"),
             words=_text)
     d.items("amount.components", ("内訳", "component"), old.get("components", []), new.get("components", []),
-            [("value", ("式", "formula"), None), ("when", _COND, _when), ("reason", _REASON, _text),
+            [("value", ("式", "formula"), None), ("when", _COND, when), ("reason", _REASON, _text),
              ("cites", _SOURCE, _cite_words)], title=lambda c, lang: c.get(f"name_{lang}", ""))
 
 
-def diff_documents(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, str]]:
-    """Every difference between two rule documents, each ``{kind, path, ja, en}``, in reading order."""
+def diff_documents(old: Mapping[str, Any], new: Mapping[str, Any],
+                   condition_ja: Callable[[Any], str] | None = None) -> list[dict[str, str]]:
+    """Every difference between two rule documents, each ``{kind, path, ja, en}``, in reading order.
+
+    ``condition_ja``: how the Japanese text names a condition (the workbench's words from the facts schema's
+    titles); by default the ids, as a rule writer greps for them (the CLI).
+    """
+    def _when(value: Any, lang: str) -> str:
+        if value is not None and lang == "ja" and condition_ja is not None:
+            return condition_ja(value)
+        return _when_ids(value, lang)
+
     d = _Diff()
     d.value("version", ("版", "version"), old.get("version"), new.get("version"))
     d.value("status", ("状態", "status"), old.get("status"), new.get("status"))
@@ -264,7 +275,7 @@ def diff_documents(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[
     d.value("change_reason", ("変更の理由", "change reason"), old.get("change_reason"), new.get("change_reason"),
             words=_text)
     _tables(d, list(old.get("tables", [])), list(new.get("tables", [])))
-    _amount(d, old.get("amount"), new.get("amount"))
+    _amount(d, old.get("amount"), new.get("amount"), _when)
     d.items("clauses", ("要件", "clause"), old.get("clauses", []), new.get("clauses", []),
             [("when", _COND, _when), ("reason", _REASON, _text), ("cites", _SOURCE, _cite_words)],
             title=lambda c, lang: _text(c.get("reason"), lang))

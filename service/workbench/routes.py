@@ -549,17 +549,36 @@ def _problems_html(checked: DraftCheck, lang: str) -> str:
             f'<ul class="problems">{"".join(items)}</ul></div>')
 
 
-def _changes_html(changes: list[dict[str, str]], lang: str) -> str:
+_QUOTED_ID = re.compile(r"「([A-Za-z0-9_.$\-]+)」")
+
+
+def _changes_html(changes: list[dict[str, str]], lang: str, names: Mapping[str, str] | None = None) -> str:
+    """The change list; on the Japanese page an id is its Japanese name with the id as small text, and a
+    value written in code or English (a formula, a reference, an English text) is small secondary text."""
     if not changes:
         return f"<p>{tr(lang, '違いはありません', 'no differences')}</p>"
+    names = names or {}
+
+    def named(text: str) -> str:
+        def one(m: re.Match[str]) -> str:
+            name = names.get(m.group(1))
+            return (f"「{esc(name)}」<small><code>{esc(m.group(1))}</code></small>" if name
+                    else f"<small><code>{esc(m.group(1))}</code></small>")
+        return _QUOTED_ID.sub(one, esc(text))
+
     def words(change: Mapping[str, str]) -> str:
         if lang != "ja":
-            return change["en"]
+            return esc(change["en"])
+        text = change["ja"]
         if change.get("path") == "status":  # the status values in words: 公開済み → 下書き
-            return re.sub(r"\b(published|draft|superseded)\b", lambda m: version_status_words(m.group(1), lang),
-                          change["ja"])
-        return change["ja"]
-    return '<ul class="changes" id="changes">' + "".join(f"<li>{esc(words(c))}</li>" for c in changes) + "</ul>"
+            text = re.sub(r"\b(published|draft|superseded)\b", lambda m: version_status_words(m.group(1), lang),
+                          text)
+        head, sep, rest = text.partition(": ")
+        if sep and (change.get("path", "").endswith((".en", "name_en")) or re.search(r"[{\[]", rest)
+                    or re.search(r"[a-z]{3,}", re.sub(r"「[^」]*」|（[^）]*）", "", rest))):
+            return named(head) + sep + f'<small lang="en"><code>{esc(rest)}</code></small>'
+        return named(head) + sep + named(rest)
+    return '<ul class="changes" id="changes">' + "".join(f"<li>{words(c)}</li>" for c in changes) + "</ul>"
 
 
 def _signed_yen(value: int, lang: str) -> str:
@@ -763,8 +782,11 @@ def router() -> APIRouter:
                     if action in ("check", "impact") and previous:
                         # the change list and its impact on one page
                         result += (f"<h3>{tr(lg, '変更点', 'Changes')}（v{max(previous)} → v{version}）</h3>"
-                                   + _changes_html(diff_documents(versions[max(previous)].document,
-                                                                  checked.rv.document), lg))
+                                   + _changes_html(diff_documents(
+                                       versions[max(previous)].document, checked.rv.document,
+                                       condition_ja=lambda when: condition_ja(
+                                           when, Vocabulary.of(facts_schema_of(checked.rv), checked.rv.document))),
+                                       lg, names_ja(program, checked.rv.document["name_ja"], [*versions.values(), checked.rv])))
                     if action == "impact":
                         report = service.auditor.impact([checked.rv])
                         records = {c["decision_id"]: service.auditor.record(c["decision_id"])
@@ -848,13 +870,16 @@ def router() -> APIRouter:
                     f'（{esc(version_status_words(versions[n].status, lg))}、{esc(_window(versions[n], lg))}）</option>'
                     for n in numbers) + "</select>"
             hidden = '<input type="hidden" name="lang" value="en">' if lg == "en" else ""
-            changes = diff_documents(versions[old].document, versions[new].document)
+            # Conditions in the words of the newer version's facts schema (its titles and labels), ids aside.
+            words = Vocabulary.of(facts_schema_of(versions[new]), versions[new].document)
+            changes = diff_documents(versions[old].document, versions[new].document,
+                                     condition_ja=lambda when: condition_ja(when, words))
             name = entry["name_ja"] if lg == "ja" else entry["name_en"]
             body = (f"<h1>{esc(name)}</h1>" + _program_nav(program, lg, "/diff")
                     + f'<form method="get" class="card">{hidden}{select("from", old)} → {select("to", new)} '
                     f'<button type="submit">{tr(lg, "比べる", "compare")}</button></form>'
                     + f"<h2>v{old} → v{new}（{len(changes)} {tr(lg, '件', 'changes')}）</h2>"
-                    + _changes_html(changes, lg))
+                    + _changes_html(changes, lg, names_ja(program, entry["name_ja"], versions.values())))
             return _html(request, lg, tr(lg, "版の比較", "Compare versions"), body)
         return _safe(request, lg, ANYONE, build)
 
