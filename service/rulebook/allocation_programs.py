@@ -21,14 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
 
-from ..kernel.errors import Problem, RuleSchemaError
-from ..lang.facts import StrictValidator, json_path
-from .citations import check_citations
-from .load import raise_problems
-from .yaml_strict import line_of, load_yaml
+from ..kernel.errors import Problem
+from ..lang.facts import StrictValidator
+from .side_documents import read_side_document
 
 __all__ = ["AllocationProgram", "Node", "allocation_files", "load_allocation_file", "load_allocation_text"]
 
@@ -238,34 +235,8 @@ def _tree(spec: Mapping[str, Any], parent: str | None = None) -> Node:
 def load_allocation_text(text: str, name: str, schemas_dir: Path, seeds_dir: Path,
                          expected: tuple[str, int] | None = None, check_quotes: bool = True) -> AllocationProgram:
     """Return the checked allocation program in ``text``; replay passes ``check_quotes=False``."""
-    doc = load_yaml(text, name)
-
-    def locate(path: YamlPath) -> str:
-        return f"{name}:{line_of(doc, path)} {json_path(path)}"
-
-    problems = []
-    for error in _format_validator(schemas_dir).iter_errors(doc):
-        if error.context:
-            error = best_match(error.context)
-        problems.append(Problem(locate(list(error.absolute_path)), f"schema_{error.validator}",
-                                f"配分ファイルの形式に合いません（{error.validator}）", error.message))
-    if problems:
-        raise RuleSchemaError(f"{name} は配分ファイルの形式に合いません",
-                              f"{name} does not follow the allocation format",
-                              code="rule_schema", problems=problems)
-    if expected and (doc["program"], doc["version"]) != expected:
-        problems.append(Problem(locate(["program"]), "file_name_mismatch",
-                                f"ファイルの場所 rules/{expected[0]}/allocation_v{expected[1]}.yaml と "
-                                "program/version が一致しません",
-                                f"program/version must match the file's place "
-                                f"rules/{expected[0]}/allocation_v{expected[1]}.yaml"))
-    if doc["effective"]["from_fiscal_year"] > doc["effective"]["to_fiscal_year"]:
-        problems.append(Problem(locate(["effective"]), "effective_order", "適用年度の開始が終了より後です",
-                                "effective.from_fiscal_year is after to_fiscal_year"))
-    problems += _check(doc, locate)
-    if check_quotes:
-        problems += check_citations(doc, seeds_dir, locate)
-    raise_problems(name, problems)
+    doc = read_side_document(text, name, _format_validator(schemas_dir), ("配分ファイル", "allocation"), "allocation",
+                             expected, _check, seeds_dir, check_quotes)
     return AllocationProgram(
         program=doc["program"], version=doc["version"], status=doc["status"],
         from_fiscal_year=doc["effective"]["from_fiscal_year"], to_fiscal_year=doc["effective"]["to_fiscal_year"],

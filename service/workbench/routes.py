@@ -781,12 +781,12 @@ def router() -> APIRouter:
                     previous = [n for n in versions if n < version]
                     if action in ("check", "impact") and previous:
                         # the change list and its impact on one page
+                        words = Vocabulary.of(facts_schema_of(checked.rv), checked.rv.document)
+                        names = names_ja(program, checked.rv.document["name_ja"], [*versions.values(), checked.rv])
+                        changes = diff_documents(versions[max(previous)].document, checked.rv.document,
+                                                 condition_ja=lambda when: condition_ja(when, words))
                         result += (f"<h3>{tr(lg, '変更点', 'Changes')}（v{max(previous)} → v{version}）</h3>"
-                                   + _changes_html(diff_documents(
-                                       versions[max(previous)].document, checked.rv.document,
-                                       condition_ja=lambda when: condition_ja(
-                                           when, Vocabulary.of(facts_schema_of(checked.rv), checked.rv.document))),
-                                       lg, names_ja(program, checked.rv.document["name_ja"], [*versions.values(), checked.rv])))
+                                   + _changes_html(changes, lg, names))
                     if action == "impact":
                         report = service.auditor.impact([checked.rv])
                         records = {c["decision_id"]: service.auditor.record(c["decision_id"])
