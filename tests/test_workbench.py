@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -34,6 +33,7 @@ from service.kernel.config import Paths
 from service.rulebook.registry import Rulebook
 from service.web.auth import Principal, TokenTable, token_digest
 from tests.conftest import declare_number
+from tests.conftest import finish_job as finish
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAM = "kokuho_healthup_municipal"
@@ -98,23 +98,6 @@ def csrf(client: TestClient, data: dict[str, Any]) -> dict[str, Any]:
     token = re.search(r'name="csrf" value="([0-9a-f]{64})"', page)
     assert token, "every workbench page carries the session's CSRF token"
     return {**data, "csrf": token.group(1)}
-
-
-def finish(client: TestClient, page: str) -> dict[str, Any]:
-    """Follow the background job a draft page started (its ``data-job``) until it is finished, as the page's
-    script does; bounded, so a job that never ends fails the test."""
-    found = re.search(r'data-job="(/workbench/jobs/[\w-]+)"', page)
-    assert found, "a long action answers a page that follows its job"
-    seen = []
-    for _ in range(1200):
-        job: dict[str, Any] = client.get(found.group(1)).json()
-        if job["stage"] == "features":
-            seen.append(job["done"])
-        if job["state"] != "running":
-            assert seen == sorted(seen), "the scenarios done only go forward"
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"the job did not finish in 120 s: {job}")
 
 
 def decide(client: TestClient, fiscal_year: int = 2024) -> dict[str, Any]:
@@ -677,6 +660,7 @@ def test_publish_runs_as_a_job(client: TestClient, rules: Path) -> None:
     assert page.status_code == 200 and not (rules / PROGRAM / "v3.yaml").exists()  # not yet: it is running
     job = finish(client, page.text)
     assert job["state"] == "done" and job["stage"] == "publish", job
+    assert job["done"] == job["total"] == len(program_scenarios(REPO / "features", PROGRAM))
     assert 'id="published"' in job["html"] and f"{PROGRAM}@3" in job["html"]
     assert "status: published" in (rules / PROGRAM / "v3.yaml").read_text(encoding="utf-8")
     assert decide(client, 2026)["amount_yen"] == 14_000_000  # 基準額① 5,000千円 + 基準額② 9,000千円

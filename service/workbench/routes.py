@@ -899,8 +899,14 @@ def router() -> APIRouter:
                             return Outcome(checked_html + feature_results_html(run, scenarios, lg, names))
 
                         def publishing(progress: Progress) -> Outcome:
+                            def tell(stage: str, done: int, total: int) -> None:
+                                # done / total count scenarios: all done once the features have passed
+                                if stage != "features":
+                                    done, total = (0 if stage == "check" else len(scenarios)), len(scenarios)
+                                progress(stage, done, total)
+
                             done = publish_draft(service, service.paths, program, version, draft, who, impact_dir(),
-                                                 target, progress=progress)
+                                                 target, progress=tell)
                             return Outcome(_published_html(done, program, version, lg))
 
                         job = runner.start((who, session_of(request)), action,
