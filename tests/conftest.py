@@ -8,6 +8,7 @@ already running server instead.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -122,3 +123,20 @@ def declare_published_number(rules: Path, program: str, version: int, value: int
         f"program: {program}\ndeclarations:\n  - {{version: {version}, at: \"{at}\", value: {value}, "
         "kind: outside_seeds, why_ja: 改正通知による（テスト用）, why_en: from an amending notice (test)}\n",
         encoding="utf-8")
+
+
+def finish_job(client: Any, page: str) -> dict[str, Any]:
+    """Follow the background job a draft page started (its ``data-job``) until it is finished, as the page's
+    script does; bounded, so a job that never ends fails the test."""
+    found = re.search(r'data-job="(/workbench/jobs/[\w-]+)"', page)
+    assert found, "a long action answers a page that follows its job"
+    seen = []
+    for _ in range(1200):
+        job: dict[str, Any] = client.get(found.group(1)).json()
+        if job["stage"] == "features":
+            seen.append(job["done"])
+        if job["state"] != "running":
+            assert seen == sorted(seen), "the scenarios done only go forward"
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"the job did not finish in 120 s: {job}")

@@ -27,7 +27,7 @@ from service.api import create_app
 from service.authoring.features import program_scenarios
 from service.authoring.steps import find_steps
 from service.kernel.config import Paths
-from tests.conftest import declare_number, free_port, start_server
+from tests.conftest import declare_number, finish_job, free_port, start_server
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAM = "kokuho_healthup_municipal"
@@ -229,8 +229,10 @@ def test_workbench_publishes_the_fy2024_correction(client: TestClient, rules: Pa
     page = client.post(f"/workbench/programs/{PROGRAM}/draft", data=csrf(client, {"text": correction(),
                                                                                    "action": "publish"}))
     assert page.status_code == 200, page.text
-    assert 'id="published"' in page.text and f"{PROGRAM}@3" in page.text
-    assert "5 秒以内にこの版で判定します" in page.text
+    job = finish_job(client, page.text)  # publishing runs in the background; the page follows the job
+    assert job["state"] == "done" and job["done"] == job["total"] == 56, job
+    assert 'id="published"' in job["html"] and f"{PROGRAM}@3" in job["html"]
+    assert "5 秒以内にこの版で判定します" in job["html"]
     assert "status: published" in (rules / PROGRAM / "v3.yaml").read_text(encoding="utf-8")
     assert decide_in(client)["ruleset"] == f"{PROGRAM}@3"
 
@@ -258,8 +260,9 @@ def test_a_failing_scenario_is_reported_with_its_step_expected_and_got(client: T
     page = client.post(f"/workbench/programs/{PROGRAM}/draft", data=csrf(client, {"text": correction(amount=5000),
                                                                                    "action": "features"}))
     # every scenario is a row; the failed one with its step, expected and got
-    assert '<table class="feature-results">' in page.text and '<tr class="failed">' in page.text
-    assert "10,000,000 円" in page.text
+    shown = finish_job(client, page.text)["html"]
+    assert '<table class="feature-results">' in shown and '<tr class="failed">' in shown
+    assert "10,000,000 円" in shown
 
 
 # -- another host on the same store ------------------------------------------------------------------------------

@@ -22,15 +22,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from service.api import create_app
+from service.authoring.features import program_scenarios
 from service.authoring.rulediff import band_words, condition_words, diff_documents
 from service.kernel.config import Paths
 from service.rulebook.registry import Rulebook
 from service.web.auth import Principal, TokenTable, token_digest
 from tests.conftest import declare_number
+from tests.conftest import finish_job as finish
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAM = "kokuho_healthup_municipal"
@@ -300,6 +303,12 @@ def test_japanese_pages_show_no_raw_ids_english_help_or_runner_output(client: Te
         "diff": client.get(f"/workbench/programs/{PROGRAM}/diff?from=1&to=2").text,
         "decision": client.get(f"/workbench/decisions/{recorded['decision_id']}").text,
     }
+    # the features' job followed to its end, as a browser without scripts shows it
+    finish(client, pages["features"])
+    result = re.search(r'url=(/workbench/jobs/[^"]+)"', pages["features"])
+    assert result
+    pages["features-result"] = client.get(html.unescape(result.group(1))).text
+    assert 'id="features-result"' in pages["features-result"]
     found = {name: raw_words(primary_text(page)) for name, page in pages.items()}
     leftover = {name: sorted(set(words)) for name, words in found.items() if words}
     assert leftover == {}, json.dumps(leftover, ensure_ascii=False)
@@ -561,7 +570,9 @@ def test_features_on_the_page_are_a_table_of_scenarios_in_japanese(client: TestC
     page = client.post(f"/workbench/programs/{PROGRAM}/draft",
                        data=csrf(client, {"text": draft(), "action": "features"}))
     assert page.status_code == 200
-    results = page.text.split('id="features-result"')[1].split("</table>")[0]
+    job = finish(client, page.text)
+    assert job["state"] == "done" and job["status"] == 200
+    results = job["html"].split('id="features-result"')[1].split("</table>")[0]
     head = re.findall(r'<th scope="col">([^<]+)</th>', results)
     assert head == ["シナリオ", "結果", "失敗した手順", "期待した値", "実際の値", "説明"]
     failed = re.findall(r'<tr class="failed">(.*?)</tr>', results)
@@ -572,10 +583,95 @@ def test_features_on_the_page_are_a_table_of_scenarios_in_japanese(client: TestC
             "<td>補助上限額が期待と異なります</td>") in results
     assert "が期待と異なります" in results
     for raw in ("Traceback", "pytest", "AssertionError", "PASSED", "FAILED"):
-        assert raw not in page.text
-    # the buttons are disabled while it runs, and an auditor's publish button is disabled from the start
-    assert 'data-busy="busy"' in page.text and 'id="busy"' in page.text
-    assert re.search(r'id="action-publish"[^>]*disabled', page.text)
+        assert raw not in page.text and raw not in job["html"]
+    # the buttons are disabled while it runs; the script enables again only those the role may use (not an
+    # auditor's publish)
+    assert re.search(r'id="action-features"[^>]*data-can="1" disabled', page.text)
+    assert re.search(r'id="action-publish"[^>]*data-can="0" disabled', page.text)
+
+
+def test_features_run_as_a_job_that_counts_scenarios(client: TestClient) -> None:
+    """The draft as published (v2's numbers, in force for FY2026): every scenario passes, as the API's run says."""
+    login(client, "auditor")
+    text = draft(amount=4500, fiscal_year=2026)
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft", data=csrf(client, {"text": text, "action": "features"}))
+    total = len(program_scenarios(REPO / "features", PROGRAM))
+    assert total > 10 and f'<span id="job-total">{total}</span>' in page.text
+    assert 'http-equiv="refresh"' in page.text  # without scripts the page refreshes itself
+    job = finish(client, page.text)
+    assert job["state"] == "done" and job["stage"] == "features" and job["done"] == job["total"] == total
+    today = client.post("/v1/drafts/features", json={"text": text}, headers=bearer("auditor")).json()
+    assert today["passed"] is True and today["passed_count"] == total
+    assert f"シナリオ {total} 件：{total} 件が成功" in job["html"]
+    assert job["html"].count('<tr class="passed">') == total and '<tr class="failed">' not in job["html"]
+    # the same result on the page for a browser without scripts
+    fallback_path = re.search(r'url=(/workbench/jobs/[^"]+)"', page.text)
+    assert fallback_path
+    fallback = client.get(html.unescape(fallback_path.group(1)))
+    assert fallback.status_code == 200 and f"シナリオ {total} 件：{total} 件が成功" in fallback.text
+
+
+def test_a_job_is_its_starters_alone(client: TestClient) -> None:
+    login(client, "auditor")
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft",
+                       data=csrf(client, {"text": draft(fiscal_year=2026), "action": "features"})).text
+    found = re.search(r'data-job="(/workbench/jobs/[\w-]+)"', page)
+    assert found
+    path = found.group(1)
+    starter = httpx.Cookies(client.cookies)
+    login(client, "policy_owner")
+    refused = client.get(path)
+    assert refused.status_code == 404 and refused.json()["error"]["code"] == "job_not_found"
+    assert client.get(path + "/page").status_code == 404
+    login(client, "auditor")  # the same principal in a new session: not the starter's session either
+    assert client.get(path).status_code == 404
+    assert client.get(path, headers=bearer("auditor")).status_code == 404
+    client.cookies.clear()
+    assert client.get(path).status_code == 401
+    client.cookies = starter  # the starter's session follows it to its end
+    assert finish(client, page)["state"] == "done"
+
+
+def test_more_jobs_than_the_bound_are_refused(tmp_path: Path, rules: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOJO_WORKBENCH_JOBS", "1")
+    monkeypatch.setenv("HOJO_IMPACT_DIR", str(tmp_path / "impact"))
+    tokens = TokenTable({token_digest(token): Principal(name=f"{role}-1", role=role) for role, token in TOKENS.items()})
+    app = create_app(paths=Paths(rules=rules, schemas=REPO / "schemas", seeds=REPO / "seeds"),
+                     db_url=f"sqlite:///{tmp_path / 'hojo.sqlite3'}", tokens=tokens)
+    with TestClient(app) as client:
+        login(client, "auditor")
+        form = csrf(client, {"text": draft(fiscal_year=2026), "action": "features"})
+        first = client.post(f"/workbench/programs/{PROGRAM}/draft", data=form)
+        second = client.post(f"/workbench/programs/{PROGRAM}/draft", data=form)
+        assert first.status_code == 200 and 'data-job="' in first.text
+        assert second.status_code == 429 and 'data-job="' not in second.text
+        assert "実行中の処理が上限（1 件）に達しています" in second.text and "too_many_jobs" in second.text
+        english = client.post(f"/workbench/programs/{PROGRAM}/draft", data={**form, "lang": "en"})
+        assert english.status_code == 429 and "as many long actions as the server runs at once (1)" in english.text
+        assert finish(client, first.text)["state"] == "done"
+        third = client.post(f"/workbench/programs/{PROGRAM}/draft", data=form)  # a finished job frees its place
+        assert third.status_code == 200 and finish(client, third.text)["state"] == "done"
+
+
+def test_publish_runs_as_a_job(client: TestClient, rules: Path) -> None:
+    login(client, "policy_owner")
+    page = client.post(f"/workbench/programs/{PROGRAM}/draft",
+                       data=csrf(client, {"text": draft(fiscal_year=2026), "action": "publish"}))
+    assert page.status_code == 200 and not (rules / PROGRAM / "v3.yaml").exists()  # not yet: it is running
+    job = finish(client, page.text)
+    assert job["state"] == "done" and job["stage"] == "publish", job
+    assert job["done"] == job["total"] == len(program_scenarios(REPO / "features", PROGRAM))
+    assert 'id="published"' in job["html"] and f"{PROGRAM}@3" in job["html"]
+    assert "status: published" in (rules / PROGRAM / "v3.yaml").read_text(encoding="utf-8")
+    assert decide(client, 2026)["amount_yen"] == 14_000_000  # 基準額① 5,000千円 + 基準額② 9,000千円
+    # publishing it again is refused, shown in the job's result
+    again = client.post(f"/workbench/programs/{PROGRAM}/draft",
+                        data=csrf(client, {"text": draft(fiscal_year=2026), "action": "publish"}))
+    if 'data-job="' in again.text:
+        failed = finish(client, again.text)
+        assert failed["state"] == "failed" and failed["status"] == 422 and "already_published" in failed["html"]
+    else:
+        assert again.status_code == 422 and "already_published" in again.text
 
 
 def test_publish_is_for_owners_and_decides_at_once_and_is_logged(client: TestClient, rules: Path) -> None:

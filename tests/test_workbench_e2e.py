@@ -418,7 +418,15 @@ def test_publish_as_owner_and_decide_under_it(server: dict[str, Any], page: Any)
             break
     assert page.evaluate("document.activeElement.id") == "action-publish"
     page.keyboard.press("Enter")
+    # publishing runs as a background job: the page shows its progress (scenarios done / total) with every
+    # button disabled, and puts the result in its place when the job is finished
+    page.wait_for_selector("#job, div.error", timeout=60_000)
+    if page.locator("#job").count():
+        assert int(page.inner_text("#job-total")) > 10
+        assert page.locator("#draft-form button:disabled").count() == 4
+        shot(page, "11-publishing")
     page.wait_for_selector("#published, div.error", timeout=300_000)
+    assert page.locator("#draft-form button:disabled").count() == 0  # enabled again for a policy owner
     assert page.locator("#published").count() == 1, page.inner_text("#result")
     assert f"{PROGRAM}@3" in page.inner_text("#published")
     assert "status: published" in (server["rules"] / PROGRAM / "v3.yaml").read_text(encoding="utf-8")

@@ -29,6 +29,7 @@ from ..kernel.errors import Problem, RuleFileError
 from ..rulebook.load import load_rule_file, load_rule_text, rule_files
 from ..rulebook.model import RuleVersion
 from ..rulebook.windows import window_problems
+from .features import Progress as FeatureProgress
 from .features import TargetFactory
 from .publishing import (
     PublishError,
@@ -127,11 +128,15 @@ def _program_versions(paths: Paths, program: str, but: int) -> list[RuleVersion]
     return found
 
 
-def run_draft_features(text: str, paths: Paths, program: str, version: int, target: TargetFactory) -> dict[str, Any]:
-    """Run the program's features in-process with this draft published as ``v<version>`` (nothing is written)."""
+def run_draft_features(text: str, paths: Paths, program: str, version: int, target: TargetFactory,
+                       progress: FeatureProgress | None = None) -> dict[str, Any]:
+    """Run the program's features in-process with this draft published as ``v<version>`` (nothing is written).
+
+    ``progress(done, total, scenario)`` after each scenario (the workbench's job shows it).
+    """
     as_published = published_text(text, date.today()) if re.search(r"^status: draft$", text, re.M) else text
     with staged_rules(paths, program, f"v{version}.yaml", as_published) as staged:
-        report = run_program_features(program, staged, target)
+        report = run_program_features(program, staged, target, progress)
     output = "\n".join(f"{f['feature']}:{f['step_line']} {f['scenario']}\n    {f['step']}\n"
                        f"    expected: {f['expected']}\n    got:      {f['got']}" for f in report.failures)
     return {**report.as_dict(), "program": program, "version": version, "output": output}

@@ -40,6 +40,7 @@ __all__ = [
     "EngineError",
     "HojoError",
     "InvalidRequestError",
+    "JobNotFoundError",
     "NoRuleVersionError",
     "NotDecidableError",
     "PayloadTooLargeError",
@@ -51,6 +52,7 @@ __all__ = [
     "RuleSyntaxError",
     "SigningKeyError",
     "StoreError",
+    "TooManyJobsError",
     "UnknownProgramError",
 ]
 
@@ -174,3 +176,11 @@ class CaseStepError(ApplicationError):
 
 class CaseNotFoundError(DecisionNotFoundError):
     """No such case (or, for an applicant, not its own: the same answer, so ids are not disclosed)."""
+
+
+class JobNotFoundError(HojoError):
+    """No background job by that id for this session (never started, expired, or another user's)."""
+
+
+class TooManyJobsError(HojoError):
+    """The process already runs as many background jobs as it may (HTTP 429)."""

@@ -11,6 +11,7 @@ as its API route (``service/authoring/drafting.py``, ``service/audit/auditor.py`
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..authoring.drafting import (
     DraftCheck,
@@ -36,8 +37,10 @@ from ..kernel.errors import (
     ApplicationError,
     DecisionNotFoundError,
     HojoError,
+    JobNotFoundError,
     RuleFileError,
     StoreError,
+    TooManyJobsError,
     UnknownProgramError,
 )
 from ..kernel.strict_json import MAX_BODY_BYTES
@@ -51,6 +54,7 @@ from ..web.guard import (
     cookie_options,
     csrf_token,
     new_session,
+    session_of,
 )
 from .api import impact_dir, in_force_or_newest, versions_of
 from .catalog_view import programs_html
@@ -60,6 +64,7 @@ from .gherkin import render_feature
 from .html import esc, fiscal_year_words, lang_of, link, page, table, tr
 from .impact import summarize
 from .impact_view import impact_html
+from .jobs import JobRunner, Outcome, Progress
 from .sources_view import citations_of, document_html, documents, index_html
 from .words import Vocabulary, condition_ja, names_ja, rounding_words, version_status_words
 
@@ -145,7 +150,8 @@ def _html(request: Request, lang: str, title: str, body: str, status: int = 200)
 
 def _status(exc: HojoError) -> int:
     for cls, status in ((AuthError, 401), (ForbiddenError, 403), (UnknownProgramError, 404),
-                        (DecisionNotFoundError, 404), (ApplicationError, 422), (PublishError, 422),
+                        (DecisionNotFoundError, 404), (JobNotFoundError, 404), (TooManyJobsError, 429),
+                        (ApplicationError, 422), (PublishError, 422),
                         (RuleFileError, 422),
                         (StoreError, 503)):
         if isinstance(exc, cls):
@@ -155,6 +161,7 @@ def _status(exc: HojoError) -> int:
 
 _STATUS_TEXT = {401: ("ログインが必要です", "Unauthorized"), 403: ("権限がありません", "Forbidden"),
                 404: ("見つかりません", "Not Found"), 422: ("入力に誤りがあります", "Unprocessable"),
+                429: ("混み合っています", "Too Many Requests"),
                 500: ("内部の誤り", "Error"), 503: ("一時的に使えません", "Unavailable")}
 
 
@@ -453,7 +460,10 @@ def _recorded_note(recorded: bool, lang: str) -> str:
             + tr(lang, "試算です。記録されていません。", "A simulation: nothing was recorded.") + "</div>")
 
 
-def _editor(program: str, lang: str, text: str, problem_lines: set[int], can: dict[str, bool], csrf: str) -> str:
+def _editor(program: str, lang: str, text: str, problem_lines: set[int], can: dict[str, bool], csrf: str,
+            running: bool = False) -> str:
+    """The draft's editor and its buttons; while a job of this page runs (``running``) every button is disabled
+    and ``data-can`` says which ones the page's script enables again when it is finished."""
     count = max(1, text.count("\n") + 1)
     gutter = "\n".join(f"<b>● {n}</b>" if n in problem_lines else str(n) for n in range(1, count + 1))
     note_ja = {"impact": "（監査担当・政策担当）", "features": "（監査担当・政策担当）", "publish": "（政策担当のみ）"}
@@ -465,7 +475,8 @@ def _editor(program: str, lang: str, text: str, problem_lines: set[int], can: di
     # An action the role may not take is shown disabled, saying why, rather than failing with a 403 later.
     shown = "".join(
         f'<button type="submit" name="action" value="{a}" id="action-{a}" class="{cls}" data-label="{esc(label)}"'
-        f'{"" if can.get(a, True) else " disabled"}>{esc(label)}'
+        f' data-can="{1 if can.get(a, True) else 0}"{"" if can.get(a, True) and not running else " disabled"}>'
+        f'{esc(label)}'
         f'{esc((note_ja if lang == "ja" else note_en).get(a, ""))}{"" if can.get(a, True) else locked}</button>'
         for a, label, cls in buttons)
     busy = (f'<p id="busy" class="notice" role="status" aria-live="polite" hidden><progress></progress> '
@@ -587,9 +598,93 @@ def _signed_yen(value: int, lang: str) -> str:
     return f'<span class="delta {cls}">{sign}{_yen(value, lang)}</span>'
 
 
+def _published_html(done: Mapping[str, Any], program: str, version: int, lg: str) -> str:
+    return (f'<div class="notice" id="published"><b>{tr(lg, "公開しました", "Published")}</b>: '
+            f'<code>{esc(done["published"])}</code> sha256 {esc(done["sha256"][:16])}… · '
+            f'{tr(lg, "公開日", "published on")} {esc(done["published_at"])} · '
+            f'{tr(lg, "記録", "log record")} <code>{esc(done["log_record"])}</code> · '
+            f'{tr(lg, "補助額の増減", "yen delta")} '
+            f'{_signed_yen(done["impact_total"]["yen_delta"], lg)} · '
+            f'{tr(lg, "所要時間", "took")} {done["seconds"]["total"]:.1f} s · '
+            f'<span id="live">{esc(done["live_ja"] if lg == "ja" else done["live_en"])}</span>'
+            f' · <a href="{esc(link(f"/workbench/programs/{program}", lg, v=version))}">'
+            f'{tr(lg, "公開した版を見る", "see the published version")}</a></div>')
+
+
+def _job_failed(exc: BaseException, lg: str) -> Outcome:
+    """A job's error as the page shows it: a hojo error with its status, anything else a plain 500."""
+    if not isinstance(exc, HojoError):
+        exc = HojoError("処理中に内部の誤りが発生しました", "an internal error stopped the action", code="internal")
+    return Outcome(error_box(exc, lg), _status(exc))
+
+
+_JOB_WHAT = {"features": ("feature の実行", "running the features"), "publish": ("公開", "publishing")}
+_STAGE = {"": ("準備", "starting"), "check": ("検査", "checking"), "features": ("feature", "features"),
+          "impact": ("影響の試算", "impact"), "publish": ("公開", "publishing")}
+
+
+def _job_html(job_id: str, kind: str, total: int, lg: str, done: int = 0, stage: str = "") -> str:
+    """The progress of a background job: scenarios done / total, polled by the script, refreshed without one."""
+    fallback = link(f"/workbench/jobs/{job_id}/page", lg)
+    what = _JOB_WHAT.get(kind, (kind, kind))
+    stages = json.dumps({k: v[0 if lg == "ja" else 1] for k, v in _STAGE.items()}, ensure_ascii=False)
+    return (f'<div id="job" class="notice" role="status" aria-live="polite" data-job="/workbench/jobs/{esc(job_id)}"'
+            f" data-stages='{esc(stages)}'>"
+            f'<b>{esc(what[0 if lg == "ja" else 1])}</b>{tr(lg, "中", "")} · '
+            f'<span id="job-stage">{esc(_STAGE.get(stage, (stage, stage))[0 if lg == "ja" else 1])}</span> '
+            f'<progress id="job-progress" max="{max(total, 1)}" value="{done}"></progress> '
+            f'<span id="job-done">{done}</span> / <span id="job-total">{total}</span> '
+            f'{tr(lg, "シナリオ", "scenarios")} · <span id="job-seconds">0</span>{tr(lg, " 秒", " s")}'
+            f'<noscript><meta http-equiv="refresh" content="2;url={esc(fallback)}">'
+            f' <a href="{esc(fallback)}">{tr(lg, "進み具合を見る", "see the progress")}</a></noscript></div>'
+            + _JOB_JS)
+
+
+# The page asks for the job's state every second and shows it; when it is finished the result takes the place
+# of the progress line and the buttons the role may use are enabled again. Without scripts, <noscript> refreshes.
+_JOB_JS = """<script>
+(function () {
+  var box = document.getElementById('job');
+  if (!box) { return; }
+  var stages = JSON.parse(box.getAttribute('data-stages')), started = Date.now(), misses = 0;
+  function enable() {
+    document.querySelectorAll('#draft-form button[data-can="1"]').forEach(function (b) { b.disabled = false; });
+  }
+  function tick() {
+    fetch(box.getAttribute('data-job'), {headers: {accept: 'application/json'}, credentials: 'same-origin'})
+      .then(function (r) { return r.json().then(function (j) { return [r.status, j]; }); })
+      .then(function (answer) {
+        var job = answer[1];
+        // With several workers a poll may reach one that did not start the job (404): ask again a few times.
+        if (answer[0] === 404 && misses < 20) { misses += 1; setTimeout(tick, 300); return; }
+        if (answer[0] !== 200) {
+          box.className = 'error'; box.textContent = job.error ? job.error.message_ja + ' / ' + job.error.message_en
+                                                               : String(answer[0]);
+          enable(); return;
+        }
+        document.getElementById('job-stage').textContent = stages[job.stage] || job.stage;
+        document.getElementById('job-progress').max = Math.max(job.total, 1);
+        document.getElementById('job-progress').value = job.done;
+        document.getElementById('job-done').textContent = job.done;
+        document.getElementById('job-total').textContent = job.total;
+        document.getElementById('job-seconds').textContent = Math.round((Date.now() - started) / 1000);
+        if (job.state === 'running') { setTimeout(tick, 1000); return; }
+        if (job.redirect) { window.location.href = job.redirect; return; }
+        document.getElementById('result').innerHTML = job.html;
+        enable();
+      })
+      .catch(function () { setTimeout(tick, 3000); });
+  }
+  tick();
+})();
+</script>"""
+
+
 # -- the routes ----------------------------------------------------------------------------------------
 def router() -> APIRouter:
     pages = APIRouter(prefix="/workbench", include_in_schema=False)
+    # features and publish in the background: HOJO_WORKBENCH_JOBS at a time per process (2 by default)
+    runner = JobRunner(workers=max(1, int(os.environ.get("HOJO_WORKBENCH_JOBS", "2") or "2")))
 
     @pages.get("", response_class=HTMLResponse)
     def programs(request: Request, lang: str | None = None) -> HTMLResponse:
@@ -769,7 +864,7 @@ def router() -> APIRouter:
             text = draft_text(base, max(versions) + 1)
         declared_program, declared_version = draft_head(text)
         version = declared_version or max(versions) + 1
-        result, status, problem_lines = "", 200, set()
+        result, status, problem_lines, running = "", 200, set(), False
         try:
             if action == "publish":
                 _guard(request, OWNER)
@@ -793,25 +888,35 @@ def router() -> APIRouter:
                                    for c in report["changed"]}
                         result += impact_html(summarize(report, records, checked.rv.document),
                                               facts_schema_of(checked.rv), lg)
-                    elif action == "features":
-                        run = run_draft_features(text, service.paths, program, version,
-                                                 request.app.state.feature_target)
+                    elif action in ("features", "publish"):
+                        # tens of seconds: run in the background, the page polls the job (``jobs.py``)
+                        scenarios = program_scenarios(_FEATURES, program)
                         names = names_ja(program, entry["name_ja"], [*versions.values(), checked.rv])
-                        result += feature_results_html(run, program_scenarios(_FEATURES, program), lg, names)
-                    elif action == "publish":
-                        done = publish_draft(service, service.paths, program, version, text, principal.name,
-                                             impact_dir(), request.app.state.feature_target)
-                        result = (f'<div class="notice" id="published"><b>{tr(lg, "公開しました", "Published")}</b>: '
-                                  f'<code>{esc(done["published"])}</code> sha256 {esc(done["sha256"][:16])}… · '
-                                  f'{tr(lg, "公開日", "published on")} {esc(done["published_at"])} · '
-                                  f'{tr(lg, "記録", "log record")} <code>{esc(done["log_record"])}</code> · '
-                                  f'{tr(lg, "補助額の増減", "yen delta")} '
-                                  f'{_signed_yen(done["impact_total"]["yen_delta"], lg)} · '
-                                  f'{tr(lg, "所要時間", "took")} {done["seconds"]["total"]:.1f} s · '
-                                  f'<span id="live">{esc(done["live_ja"] if lg == "ja" else done["live_en"])}</span>'
-                                  f' · <a href="{esc(link(f"/workbench/programs/{program}", lg, v=version))}">'
-                                  f'{tr(lg, "公開した版を見る", "see the published version")}</a></div>')
-                        text = (service.paths.rules / program / f"v{version}.yaml").read_text(encoding="utf-8")
+                        target, who, draft = request.app.state.feature_target, principal.name, text
+                        checked_html = result
+
+                        def features(progress: Progress) -> Outcome:
+                            run = run_draft_features(draft, service.paths, program, version, target,
+                                                     lambda done, total, _: progress("features", done, total))
+                            return Outcome(checked_html + feature_results_html(run, scenarios, lg, names))
+
+                        def publishing(progress: Progress) -> Outcome:
+                            def tell(stage: str, done: int, total: int) -> None:
+                                # done / total count scenarios: all done once the features have passed
+                                if stage != "features":
+                                    done, total = (0 if stage == "check" else len(scenarios)), len(scenarios)
+                                progress(stage, done, total)
+
+                            done = publish_draft(service, service.paths, program, version, draft, who, impact_dir(),
+                                                 target, progress=tell)
+                            return Outcome(_published_html(done, program, version, lg))
+
+                        job = runner.start((who, session_of(request)), action,
+                                           features if action == "features" else publishing,
+                                           lambda exc: _job_failed(exc, lg),
+                                           back=link(f"/workbench/programs/{program}/draft", lg))
+                        job.total = len(scenarios)
+                        result, running = _job_html(job.id, action, len(scenarios), lg), True
                 else:
                     status = 422
         except HojoError as exc:
@@ -828,8 +933,33 @@ def router() -> APIRouter:
                      "Edit, check, look at the impact and the features, then publish. "
                      "A published version never changes.")
                 + f"</p>{mismatch}<div id='result'>{result}</div>"
-                + _editor(program, lg, text, problem_lines, can, _csrf(request)))
+                + _editor(program, lg, text, problem_lines, can, _csrf(request), running))
         return _html(request, lg, tr(lg, "下書き", "Draft"), body, status)
+
+    @pages.get("/jobs/{job_id}")
+    def job_state(request: Request, job_id: str) -> JSONResponse:
+        """A background job's progress (state, stage, done, total); when finished its result as HTML."""
+        try:
+            principal = _guard(request, AUDIT)
+            job = runner.get(job_id, (principal.name, session_of(request)))
+        except HojoError as exc:
+            return JSONResponse({"error": exc.as_dict()}, status_code=_status(exc))
+        return JSONResponse(job.as_dict(), headers={"cache-control": "no-store"})
+
+    @pages.get("/jobs/{job_id}/page", response_class=HTMLResponse)
+    def job_page(request: Request, job_id: str, lang: str | None = None) -> HTMLResponse:
+        """The same job for a browser without scripts: a page that refreshes itself until the job is finished."""
+        lg = lang_of(lang)
+
+        def build(principal: Principal) -> HTMLResponse:
+            job = runner.get(job_id, (principal.name, session_of(request)))
+            back = f'<p><a href="{esc(job.back)}">{tr(lg, "下書きに戻る", "back to the draft")}</a></p>'
+            if job.outcome is None:
+                body = f"<div id='result'>{_job_html(job.id, job.kind, job.total, lg, job.done, job.stage)}</div>"
+                return _html(request, lg, tr(lg, "実行中", "Running"), body)
+            return _html(request, lg, tr(lg, "結果", "Result"),
+                         f"<div id='result'>{job.outcome.html}</div>{back}", job.outcome.status)
+        return _safe(request, lg, AUDIT, build)
 
     @pages.get("/programs/{program}/draft", response_class=HTMLResponse)
     def draft(request: Request, program: str, lang: str | None = None) -> HTMLResponse:
