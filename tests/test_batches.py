@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from service import batches as batches_module
 from service.api import create_app
+from service.kernel.errors import StoreError
 from service.rulebook.registry import Rulebook
 from service.store import SqlStore, open_store
 
@@ -221,5 +222,19 @@ def test_impact_reads_the_outcome_fields_exactly_as_the_whole_records_hold_them(
         for report in (by_table, by_record):
             report.pop("elapsed_seconds")
         assert by_table == by_record and by_table["scanned"] == 5
+    finally:
+        store.close()
+
+
+def test_outcomes_of_a_decision_text_that_is_no_longer_json_are_refused_not_guessed(store_url: str) -> None:
+    store = open_store(store_url)
+    try:
+        service = service_for(store)
+        service.decide(request(2024))
+        store._execute("UPDATE decisions SET decision = ? WHERE seq = 1", ('{"eligible": true, "amount_yen": 5',))
+        # SQLite reads the whole text again and json.loads refuses it, as impact always did; PostgreSQL's cast fails
+        expected: type[Exception] = json.JSONDecodeError if store_url.startswith("sqlite") else StoreError
+        with pytest.raises(expected):
+            list(store.outcomes(kinds=("decision", "batch")))
     finally:
         store.close()
