@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from service import batches as batches_module
 from service.api import create_app
+from service.kernel.errors import StoreError
 from service.rulebook.registry import Rulebook
 from service.store import SqlStore, open_store
 
@@ -170,5 +171,70 @@ def test_columnar_impact_equals_the_per_record_impact(tmp_path: Path) -> None:
         assert by_table == by_record
         assert by_table["scanned"] == 121 and by_table["programs"][MUNICIPAL]["decisions"] == 120
         assert by_table["total"]["changed"] > 0 and by_table["total"]["yen_delta"] > 0
+    finally:
+        store.close()
+
+
+def test_impact_reads_the_outcome_fields_exactly_as_the_whole_records_hold_them(store_url: str, tmp_path: Path
+                                                                              ) -> None:
+    """``outcomes`` (the database picks the four fields out of each decision text) gives what ``rows`` and
+    ``json.loads`` give, types and all, and skips the kinds impact skips."""
+    store = open_store(store_url)
+    try:
+        service = service_for(store)
+        service.decide(request(2024))
+        service.decide(request(2024, has_data_health_plan=False))
+        batch = batches_module.BatchService(service)
+        rv = batch.select(MUNICIPAL, 2024)
+        ids, facts, errors = batch.parse_lines([json.dumps({"facts": request(2024, insured_count=n)["facts"]}).encode()
+                                                for n in (5000, 60000)])
+        batch.decide_rows(rv, 2024, ids, facts, errors, "test")
+        rule_text = rv.text
+        store.append({"kind": "allocation", "decision_id": "a-1", "program": MUNICIPAL, "fiscal_year": 2024,
+                      "rules_version": rv.version, "rules_sha256": rv.sha256, "eligible": True, "amount_yen": 7,
+                      "decided_at": "2026-12-01T00:00:00.000000+00:00"}, {}, rule_text, kind="allocation")
+        store.append({"kind": "case_step", "decision_id": "c-1", "program": MUNICIPAL, "fiscal_year": 2024,
+                      "rules_version": rv.version, "rules_sha256": rv.sha256, "eligible": False,
+                      "decided_at": "2026-12-01T00:00:01.000000+00:00"}, {}, rule_text, kind="case_step")
+        # beyond a double's 53 bits, and no cap: the integer and the null must come back as they are
+        store.append({"decision_id": "d-big", "program": MUNICIPAL, "fiscal_year": 2024, "rules_version": rv.version,
+                      "rules_sha256": rv.sha256, "ruleset": rv.name, "eligible": True, "amount_yen": 2**63 - 1,
+                      "cap_yen": None, "decided_at": "2026-12-01T00:00:02.000000+00:00"},
+                     request(2024)["facts"], rule_text)
+        whole = [row for row in store.rows() if row.kind in ("decision", "batch")]
+        picked = list(store.outcomes(kinds=("decision", "batch")))
+        assert [row.kind for row in picked] == ["decision", "decision", "batch", "batch", "decision"]
+        assert [row.seq for row in picked] == [row.seq for row in whole] == [1, 2, 3, 4, 7]
+        for row, full in zip(picked, whole, strict=True):
+            recorded = json.loads(full.decision_text)
+            expected = {key: recorded.get(key) for key in ("ruleset", "eligible", "amount_yen", "cap_yen")}
+            assert row.outcome == expected
+            assert [type(value) for value in row.outcome.values()] == [type(value) for value in expected.values()]
+            assert (row.record_id, row.program, row.fiscal_year, row.rules_sha256, row.facts_text) == (
+                full.record_id, full.program, full.fiscal_year, full.rules_sha256, full.facts_text)
+        assert picked[0].outcome["eligible"] is True and picked[1].outcome["eligible"] is False
+        assert [row.outcome["cap_yen"] for row in picked[2:4]] == [9_000_000, 18_000_000]
+        assert picked[4].outcome == {"ruleset": rv.name, "eligible": True, "amount_yen": 2**63 - 1, "cap_yen": None}
+        assert [row.kind for row in store.outcomes()][4:6] == ["allocation", "case_step"]
+        draft = Rulebook.from_dir(draft_folder(tmp_path), REPO / "schemas", REPO / "seeds").all_versions()
+        by_table = service.auditor.impact(draft, columnar=True)
+        by_record = service.auditor.impact(draft, columnar=False)
+        for report in (by_table, by_record):
+            report.pop("elapsed_seconds")
+        assert by_table == by_record and by_table["scanned"] == 5
+    finally:
+        store.close()
+
+
+def test_outcomes_of_a_decision_text_that_is_no_longer_json_are_refused_not_guessed(store_url: str) -> None:
+    store = open_store(store_url)
+    try:
+        service = service_for(store)
+        service.decide(request(2024))
+        store._execute("UPDATE decisions SET decision = ? WHERE seq = 1", ('{"eligible": true, "amount_yen": 5',))
+        # SQLite reads the whole text again and json.loads refuses it, as impact always did; PostgreSQL's cast fails
+        expected: type[Exception] = json.JSONDecodeError if store_url.startswith("sqlite") else StoreError
+        with pytest.raises(expected):
+            list(store.outcomes(kinds=("decision", "batch")))
     finally:
         store.close()

@@ -27,7 +27,7 @@ from ..kernel.canonical import canonical_json, diff, sha256_hex
 from ..kernel.errors import HojoError, StoreError
 from ..rulebook.load import load_rule_text
 from ..rulebook.model import RuleVersion
-from ..store import LogRow, Query, SqlStore, open_store
+from ..store import LogRow, OutcomeRow, Query, SqlStore, open_store
 from ..store.base import record_kind
 from ..store.sql import schema_digest
 from .integrity import published_lock, verify_store
@@ -283,7 +283,7 @@ class Auditor:
         tallies = {program: _Tally() for program in drafts}
         changed: list[dict[str, Any]] = []
         seen, total = 0, self.store.count()
-        pending: list[tuple[LogRow, RuleVersion]] = []
+        pending: list[tuple[Any, RuleVersion]] = []  # LogRow per record; OutcomeRow columnar
 
         def settle() -> None:
             decided = self._impact_chunk(pending) if columnar else [self._impact_one(rv, row) for row, rv in pending]
@@ -296,7 +296,9 @@ class Auditor:
                                                                                    "amount_yen", "cap_yen")}})
             pending.clear()
 
-        for row in self._decision_rows(query or Query()):
+        rows: Iterator[LogRow] | Iterator[OutcomeRow] = (
+            self.store.outcomes(query or Query(), DECIDED_KINDS) if columnar else self._decision_rows(query or Query()))
+        for row in rows:
             seen += 1
             if progress and seen % 500 == 0:
                 progress(seen, total)
@@ -329,7 +331,7 @@ class Auditor:
             after = None  # the draft's facts schema refuses the recorded facts
         return record["decision"], after
 
-    def _impact_chunk(self, pending: list[tuple[LogRow, RuleVersion]]
+    def _impact_chunk(self, pending: list[tuple[OutcomeRow, RuleVersion]]
                       ) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
         """The before and after of each pending row, each draft version's rows decided as one table."""
         from ..core.columnar import decide_rows  # Polars is loaded only when a table is decided
@@ -341,25 +343,12 @@ class Auditor:
         for indexes in groups.values():
             rv = pending[indexes[0]][1]
             result = decide_rows(self.decider, rv, [json.loads(pending[i][0].facts_text) for i in indexes])
-            befores = _recorded_outcomes([pending[i][0].decision_text for i in indexes])
             for j, i in enumerate(indexes):
                 after = None if result.error[j] is not None else {
                     "ruleset": rv.name, "eligible": result.eligible[j], "amount_yen": result.amount_yen[j],
                     "cap_yen": result.cap_yen[j]}
-                out[i] = (befores[j], after)
+                out[i] = (pending[i][0].outcome, after)
         return out
-
-
-def _recorded_outcomes(texts: list[str]) -> list[dict[str, Any]]:
-    """``ruleset``, ``eligible``, ``amount_yen`` and ``cap_yen`` of recorded decisions, read by Polars' JSON
-    reader (a full decision with its reasons is ~7 KB: ``json.loads`` of each was most of an impact run)."""
-    import polars as pl
-
-    wanted = pl.Struct({"ruleset": pl.String, "eligible": pl.Boolean, "amount_yen": pl.Int64, "cap_yen": pl.Int64})
-    try:
-        return list(pl.Series(texts, dtype=pl.String).str.json_decode(wanted).to_list())
-    except pl.exceptions.PolarsError:
-        return [json.loads(text) for text in texts]  # a record Polars does not read: the exact reader
 
 
 _FORKED: Auditor | None = None

@@ -7,11 +7,11 @@
 from __future__ import annotations
 
 from ..kernel.errors import StoreError
-from .base import GENESIS_HASH, DecisionStore, LogRow, Query, verify_chain
+from .base import GENESIS_HASH, DecisionStore, LogRow, OutcomeRow, Query, verify_chain
 from .sql import SqlStore
 from .sqlite import SqliteStore
 
-__all__ = ["GENESIS_HASH", "DecisionStore", "LogRow", "Query", "SqlStore", "SqliteStore", "open_store",
+__all__ = ["GENESIS_HASH", "DecisionStore", "LogRow", "OutcomeRow", "Query", "SqlStore", "SqliteStore", "open_store",
            "verify_chain"]
 
 

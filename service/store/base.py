@@ -25,8 +25,8 @@ from typing import Any, Protocol
 
 from ..kernel.canonical import canonical_json, sha256_hex
 
-__all__ = ["GENESIS_HASH", "DecisionStore", "LogRow", "Query", "chain_hash", "check_row", "record_body", "record_kind",
-           "verify_chain"]
+__all__ = ["GENESIS_HASH", "OUTCOME_FIELDS", "DecisionStore", "LogRow", "OutcomeRow", "Query", "chain_hash",
+           "check_row", "record_body", "record_kind", "verify_chain"]
 
 GENESIS_HASH = "0" * 64
 
@@ -71,6 +71,26 @@ class LogRow:
                 "log": self.entry()}
 
 
+#: the fields of a recorded decision an impact preview compares with the draft's answer
+OUTCOME_FIELDS = ("ruleset", "eligible", "amount_yen", "cap_yen")
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One stored record as an impact preview reads it: the facts text, and of the decision only
+    :data:`OUTCOME_FIELDS`, picked out by the database (a full decision with its reasons is ~7 KB: fetching
+    and parsing each in Python was most of an impact run). A field the decision lacks is None."""
+
+    seq: int
+    kind: str
+    record_id: str
+    program: str
+    fiscal_year: int
+    rules_sha256: str
+    facts_text: str
+    outcome: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class Query:
     """A filter over the log, for listings, exports and bulk replay; ``after_seq`` pages through it."""
@@ -108,6 +128,10 @@ class DecisionStore(Protocol):
 
     def rows(self, query: Query | None = None) -> Iterator[LogRow]:
         """Yield stored rows in log order (by seq), filtered."""
+
+    def outcomes(self, query: Query | None = None, kinds: tuple[str, ...] = ()) -> Iterator[OutcomeRow]:
+        """Yield the rows of ``kinds`` (all when empty) in log order, filtered, their decisions cut to
+        :data:`OUTCOME_FIELDS`: the same values ``rows`` gives, types and all."""
 
     def head(self) -> dict[str, Any]:
         """Return the chain head: ``{"count", "last_seq", "head_hash"}``, for anchoring outside the store."""

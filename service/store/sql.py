@@ -22,7 +22,7 @@ from ..kernel import metrics
 from ..kernel.canonical import canonical_json, sha256_hex
 from ..kernel.errors import DecisionNotFoundError, StoreError
 from ..kernel.merkle import leaf_hash, node_hash
-from .base import GENESIS_HASH, LogRow, Query, chain_hash, record_kind
+from .base import GENESIS_HASH, OUTCOME_FIELDS, LogRow, OutcomeRow, Query, chain_hash, record_kind
 
 __all__ = ["SqlStore", "schema_statements"]
 
@@ -79,6 +79,8 @@ class SqlStore:
     placeholder = "?"
     #: DDL, one statement per item
     schema: tuple[str, ...] = ()
+    #: the expression giving a decision's OUTCOME_FIELDS as one JSON array text (NULL: unreadable text)
+    outcome_sql = ""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()  # held while a transaction is open: one writer per process
@@ -330,7 +332,26 @@ class SqlStore:
 
     def rows(self, query: Query | None = None, page_size: int = 2000) -> Iterator[LogRow]:
         """Yield rows in seq order, a page at a time (the lock is not held between pages)."""
-        query = query or Query()
+        for raw in self._pages(_COLUMNS, query or Query(), (), page_size):
+            yield _row(raw)
+
+    def outcomes(self, query: Query | None = None, kinds: tuple[str, ...] = (),
+                 page_size: int = 2000) -> Iterator[OutcomeRow]:
+        """Yield the rows of ``kinds`` (all when empty) in seq order, each decision cut by the database to
+        :data:`OUTCOME_FIELDS` as one JSON array text (booleans, integers and nulls exactly as stored)."""
+        columns = f"seq, kind, decision_id, program, fiscal_year, rules_sha256, facts, {self.outcome_sql}"
+        for seq, kind, record_id, program, fiscal_year, sha, facts, picked in self._pages(
+                columns, query or Query(), kinds, page_size):
+            if picked is None:  # the database could not read the decision text: the whole text, as ``rows``
+                found = self.row_at(int(seq))
+                whole = json.loads(found.decision_text if found else "null")
+                outcome = {name: whole.get(name) for name in OUTCOME_FIELDS}
+            else:
+                outcome = dict(zip(OUTCOME_FIELDS, json.loads(picked), strict=True))
+            yield OutcomeRow(seq=int(seq), kind=kind, record_id=record_id, program=program,
+                             fiscal_year=int(fiscal_year), rules_sha256=sha, facts_text=facts, outcome=outcome)
+
+    def _pages(self, columns: str, query: Query, kinds: tuple[str, ...], page_size: int) -> Iterator[Any]:
         after, left = query.after_seq, query.limit
         while left is None or left > 0:
             where: list[str] = ["seq > ?"]
@@ -341,15 +362,17 @@ class SqlStore:
                 if value is not None:
                     where.append(f"{column} {op} ?")
                     params.append(value)
+            if kinds:
+                where.append(f"kind IN ({', '.join('?' * len(kinds))})")
+                params += kinds
             if query.shard is not None:
                 # seq mod count, written with integer division: "%" is a placeholder character for psycopg
                 where.append("seq - (seq / ?) * ? = ?")
                 params += [query.shard[1], query.shard[1], query.shard[0]]
             size = page_size if left is None else min(page_size, left)
-            page = self._read(f"SELECT {_COLUMNS} FROM decisions WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
+            page = self._read(f"SELECT {columns} FROM decisions WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
                               (*params, size))
-            for raw in page:
-                yield _row(raw)
+            yield from page
             if len(page) < size:
                 return
             after = int(page[-1][0])

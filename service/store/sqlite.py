@@ -32,6 +32,10 @@ _SCHEMA = schema_statements("INTEGER")
 
 class SqliteStore(SqlStore):
     errors = (sqlite3.Error,)
+    # json_extract with several paths parses the text once and answers a JSON array (true stays true, not 1);
+    # json_valid first, as json_extract stops the whole statement at one malformed text
+    outcome_sql = ("CASE WHEN json_valid(decision) THEN json_extract(decision, '$.ruleset', '$.eligible', "
+                   "'$.amount_yen', '$.cap_yen') END")
 
     def __init__(self, path: str) -> None:
         super().__init__()
