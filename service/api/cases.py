@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from ..cases.service import CaseService
+from ..cases.service import CaseService, shared_case_service
 from ..kernel.errors import CaseNotFoundError
 from ..web.auth import ANYONE, AUDIT, OWNER, ForbiddenError, Principal, require
 from ..web.body import json_body
@@ -16,20 +15,11 @@ from ..web.body import json_body
 __all__ = ["case_service", "router"]
 
 _ERROR = {"description": "error: code, message_ja, message_en and, for 422, one problem per JSON path"}
-_LOCK = threading.Lock()
 
 
 def case_service(request: Request) -> CaseService:
     """The case service of the app's current decision service (made once per lifespan)."""
-    state = request.app.state
-    service: CaseService | None = getattr(state, "cases", None)
-    if service is None or service.decisions is not state.service:
-        with _LOCK:
-            service = getattr(state, "cases", None)
-            if service is None or service.decisions is not state.service:
-                service = CaseService(state.service)
-                state.cases = service
-    return service
+    return shared_case_service(request.app.state)
 
 
 def _own(service: CaseService, case_id: str, principal: Principal) -> None:

@@ -309,3 +309,19 @@ class CaseService:
                 "recorded_lifecycle": first["lifecycle"], "today_lifecycle": lifecycle.name,
                 "identical": all(r["identical"] for r in results), "steps": results}
 
+
+
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_case_service(state: Any) -> CaseService:
+    """The case service of an app's current decision service (``app.state``), made once per lifespan and
+    shared by the API and the workbench, so both faces see the same cases service."""
+    service: CaseService | None = getattr(state, "cases", None)
+    if service is None or service.decisions is not state.service:
+        with _SHARED_LOCK:
+            service = getattr(state, "cases", None)
+            if service is None or service.decisions is not state.service:
+                service = CaseService(state.service)
+                state.cases = service
+    return service

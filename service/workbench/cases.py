@@ -8,14 +8,13 @@ same :class:`~service.cases.service.CaseService` as ``/v1/cases`` and ``hojo cas
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ..cases.service import CaseService
+from ..cases.service import CaseService, shared_case_service
 from ..kernel.errors import CaseNotFoundError
 from ..web.auth import ANYONE, AUDIT, Principal
 from .html import esc, lang_of, link, table, tr
@@ -23,7 +22,6 @@ from .routes import _html, _safe, _yen
 
 __all__ = ["router"]
 
-_LOCK = threading.Lock()
 _AMOUNTS = (("applied_yen", "申請額", "applied"), ("granted_yen", "交付決定額", "granted"),
             ("paid_yen", "支払済額", "paid"), ("confirmed_yen", "確定額", "settled"),
             ("return_yen", "返還額", "to return"), ("additional_yen", "追加交付額", "additional payment"),
@@ -31,15 +29,8 @@ _AMOUNTS = (("applied_yen", "申請額", "applied"), ("granted_yen", "交付決�
 
 
 def _cases(request: Request) -> CaseService:
-    state = request.app.state
-    service: CaseService | None = getattr(state, "cases", None)
-    if service is None or service.decisions is not state.service:
-        with _LOCK:
-            service = getattr(state, "cases", None)
-            if service is None or service.decisions is not state.service:
-                service = CaseService(state.service)
-                state.cases = service
-    return service
+    """The case service of the app's current decision service (made once per lifespan)."""
+    return shared_case_service(request.app.state)
 
 
 def _due(step: dict[str, Any] | None, lang: str) -> str:
